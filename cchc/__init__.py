@@ -1,0 +1,1 @@
+"""Shared plumbing of the CCHC warehouse: settings, the warehouse database, dbt, the CLI."""

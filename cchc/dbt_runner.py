@@ -1,0 +1,72 @@
+"""Run dbt against the warehouse: the one place that turns a DSN into dbt's environment."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+
+from cchc.settings import DBT_PROJECT_DIR, applicant_key, state_dir
+
+
+class DbtFailed(RuntimeError):
+    """dbt exited non-zero; the message names the failing nodes."""
+
+
+def dbt_env(dsn: str) -> dict[str, str]:
+    """Environment variables read by dbt/profiles.yml and the models."""
+    p = psycopg.conninfo.conninfo_to_dict(dsn)
+    return {
+        "CCHC_PG_HOST": p.get("host") or "127.0.0.1",
+        "CCHC_PG_PORT": str(p.get("port") or 5432),
+        "CCHC_PG_USER": p.get("user") or os.environ.get("USER", "postgres"),
+        "CCHC_PG_PASSWORD": p.get("password") or "",
+        "CCHC_PG_DBNAME": p.get("dbname") or "cchc",
+        "CCHC_APPLICANT_KEY": applicant_key(),
+    }
+
+
+def run_dbt(
+    args: list[str],
+    dsn: str,
+    vars: dict | None = None,
+    target_path: Path | str | None = None,
+    quiet: bool = False,
+) -> None:
+    """Run `dbt <args>` in the project folder; raise DbtFailed naming failing nodes.
+
+    `target_path` keeps concurrent runs (tests, Airflow tasks) from sharing dbt's
+    partial-parse state; by default it is `<state>/dbt/target`.
+    """
+    target = Path(target_path) if target_path else state_dir() / "dbt" / "target"
+    cmd = [
+        str(Path(sys.executable).parent / "dbt"), *args,
+        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(target), "--log-path", str(target.parent / "logs"),
+    ]
+    if vars:
+        cmd += ["--vars", json.dumps(vars)]
+    env = {**os.environ, **dbt_env(dsn), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run(
+        cmd, env=env, cwd=DBT_PROJECT_DIR, text=True,
+        stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT if quiet else None,
+    )
+    if result.returncode != 0:
+        raise DbtFailed(f"dbt {' '.join(args)} failed: {_failed_nodes(target) or 'see output'}"
+                        + (f"\n{result.stdout[-4000:]}" if quiet and result.stdout else ""))
+
+
+def _failed_nodes(target: Path) -> str:
+    results = target / "run_results.json"
+    if not results.exists():
+        return ""
+    data = json.loads(results.read_text(encoding="utf-8"))
+    failed = [
+        f"{r['unique_id']} ({r['status']}): {(r.get('message') or '').strip()[:300]}"
+        for r in data.get("results", [])
+        if r.get("status") in {"error", "fail", "runtime error"}
+    ]
+    return "; ".join(failed)

@@ -1,0 +1,50 @@
+"""Paths and settings shared by every stage.
+
+Everything the project creates at run time lives under `<repo>/.local/` (the embedded
+database, Airflow's home, generated sample data, reports), so a fresh clone has no state
+and `git clean -xfd` returns a machine to it.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+
+#: Default key for the applicant hash; production sets CCHC_APPLICANT_KEY from a secret store.
+DEV_APPLICANT_KEY = "cchc-dev-key-not-for-production"
+
+
+def state_dir() -> Path:
+    """The folder for run-time state (overridable with CCHC_STATE_DIR, e.g. in tests)."""
+    return Path(os.environ.get("CCHC_STATE_DIR", PROJECT_ROOT / ".local")).resolve()
+
+
+def sample_dir() -> Path:
+    """Where the bundled sample province is generated."""
+    return state_dir() / "sample"
+
+
+def reports_dir() -> Path:
+    """Default output folder of the annual report."""
+    return Path(os.environ.get("CCHC_REPORTS_DIR", state_dir() / "reports")).resolve()
+
+
+def warehouse_dsn() -> str:
+    """The warehouse connection string.
+
+    `WAREHOUSE_DSN` when set; otherwise the project's own embedded Postgres, started on
+    demand (see `cchc.embedded_pg`).
+    """
+    configured = os.environ.get("WAREHOUSE_DSN")
+    if configured:
+        return configured
+    from cchc import embedded_pg
+
+    return embedded_pg.ensure_running().dsn(embedded_pg.WAREHOUSE_DB)
+
+
+def applicant_key() -> str:
+    """The HMAC key of `applicant_key`; never stored in the warehouse."""
+    return os.environ.get("CCHC_APPLICANT_KEY", DEV_APPLICANT_KEY)

@@ -1,0 +1,51 @@
+"""Shared fixtures: a real Postgres for every test module.
+
+The server is `WAREHOUSE_DSN`'s when set, else the project's embedded one. Each test
+module gets a fresh database, bootstrapped like production and dropped afterwards, so
+modules never see each other's rows.
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+
+from cchc import warehouse
+
+
+@pytest.fixture(scope="session")
+def server_dsn() -> str:
+    """DSN of the maintenance database of the test server."""
+    configured = os.environ.get("WAREHOUSE_DSN")
+    if configured:
+        return warehouse.with_dbname(configured, "postgres")
+    from cchc import embedded_pg
+
+    return embedded_pg.ensure_running().dsn("postgres")
+
+
+def _fresh_database(server_dsn: str, label: str):
+    name = f"t_{re.sub(r'[^a-z0-9]+', '_', label.lower())[-40:]}_{uuid.uuid4().hex[:8]}"
+    dsn = warehouse.create_database(server_dsn, name)
+    warehouse.bootstrap(dsn)
+    return name, dsn
+
+
+@pytest.fixture(scope="module")
+def warehouse_dsn(server_dsn, request) -> str:
+    """A fresh, bootstrapped warehouse database for this test module."""
+    name, dsn = _fresh_database(server_dsn, request.module.__name__)
+    yield dsn
+    if not os.environ.get("CCHC_KEEP_TEST_DB"):
+        warehouse.drop_database(server_dsn, name)
+
+
+@pytest.fixture
+def fresh_warehouse_dsn(server_dsn, request) -> str:
+    """A fresh, bootstrapped warehouse database for one test."""
+    name, dsn = _fresh_database(server_dsn, request.node.name)
+    yield dsn
+    if not os.environ.get("CCHC_KEEP_TEST_DB"):
+        warehouse.drop_database(server_dsn, name)
