@@ -60,9 +60,15 @@ def _port_file() -> Path:
 
 def find_bindir() -> Path:
     """The folder holding initdb and pg_ctl, or a clear error saying what is missing."""
+    explicit = os.environ.get("CCHC_PG_BIN")
+    if explicit:
+        if (Path(explicit) / "initdb").exists() and (Path(explicit) / "pg_ctl").exists():
+            return Path(explicit)
+        raise EmbeddedPostgresError(
+            f"CCHC_PG_BIN={explicit} holds no initdb and pg_ctl: point it at the bin folder "
+            "of a PostgreSQL server installation (e.g. /usr/lib/postgresql/15/bin)."
+        )
     candidates: list[Path] = []
-    if os.environ.get("CCHC_PG_BIN"):
-        candidates.append(Path(os.environ["CCHC_PG_BIN"]))
     pg_config = shutil.which("pg_config")
     if pg_config:
         out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
