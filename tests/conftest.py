@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
@@ -16,14 +17,18 @@ from cchc import warehouse
 
 
 @pytest.fixture(scope="session")
-def server_dsn() -> str:
+def server_dsn() -> Iterator[str]:
     """DSN of the maintenance database of the test server."""
     configured = os.environ.get("WAREHOUSE_DSN")
     if configured:
-        return warehouse.with_dbname(configured, "postgres")
+        yield warehouse.with_dbname(configured, "postgres")
+        return
     from cchc import embedded_pg
 
-    return embedded_pg.ensure_running().dsn("postgres")
+    started_here = embedded_pg.status() is None
+    yield embedded_pg.ensure_running().dsn("postgres")
+    if started_here:
+        embedded_pg.stop()
 
 
 def _fresh_database(server_dsn: str, label: str):
@@ -34,7 +39,7 @@ def _fresh_database(server_dsn: str, label: str):
 
 
 @pytest.fixture(scope="module")
-def warehouse_dsn(server_dsn, request) -> str:
+def warehouse_dsn(server_dsn, request) -> Iterator[str]:
     """A fresh, bootstrapped warehouse database for this test module."""
     name, dsn = _fresh_database(server_dsn, request.module.__name__)
     yield dsn
@@ -43,7 +48,7 @@ def warehouse_dsn(server_dsn, request) -> str:
 
 
 @pytest.fixture
-def fresh_warehouse_dsn(server_dsn, request) -> str:
+def fresh_warehouse_dsn(server_dsn, request) -> Iterator[str]:
     """A fresh, bootstrapped warehouse database for one test."""
     name, dsn = _fresh_database(server_dsn, request.node.name)
     yield dsn
