@@ -1,0 +1,1 @@
+"""Benchmarks of ingest (run by hand, not by the tests)."""

@@ -1,0 +1,88 @@
+"""Bulk landing into the raw layer with COPY, in bounded batches.
+
+Readers yield one `Parsed` item per source record; `RowWriter` buffers at most
+`BATCH_ROWS` of them before copying, so memory does not grow with the delivery's size.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from ingest import quarantine
+from ingest.mapping import CASE_COLUMNS, EVENT_COLUMNS
+from ingest.problems import RowProblem
+from ingest.state import Counts
+
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+BATCH_ROWS = 5000
+
+
+def ensure_schema(conn: psycopg.Connection) -> None:
+    """Create the raw layer (ingest/schema.sql); safe to run again."""
+    conn.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Parsed:
+    """One source record: its mapped case and/or events, or the problem that stops it."""
+
+    record_kind: str                     # 'case' or 'event' (the quarantine record kind)
+    record_no: int
+    line_no: int | None
+    original: dict
+    case: tuple | None = None            # in mapping.CASE_COLUMNS order
+    events: list[tuple] = field(default_factory=list)  # in mapping.EVENT_COLUMNS order
+    problem: RowProblem | None = None
+
+
+class RowWriter:
+    """Writes the records of one delivery (load_id) and counts them."""
+
+    def __init__(self, conn: psycopg.Connection, load_id: int):
+        self._conn = conn
+        self._load_id = load_id
+        self._cases: list[tuple] = []
+        self._events: list[tuple] = []
+        self._quarantined: list[tuple] = []
+        self._loaded = 0
+        self._rejected = 0
+
+    def add(self, item: Parsed) -> None:
+        """Buffer one record; copies the buffers when they are full."""
+        if item.problem is not None:
+            self._rejected += 1
+            self._quarantined.append(quarantine.quarantine_row(
+                self._load_id, item.record_kind, item.record_no, item.line_no,
+                item.problem, item.original))
+        else:
+            self._loaded += 1
+            if item.case is not None:
+                self._cases.append((self._load_id, item.record_no, *item.case))
+            self._events.extend((self._load_id, item.record_no, *e) for e in item.events)
+        if len(self._cases) + len(self._events) + len(self._quarantined) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Copy what is buffered."""
+        for table, columns, rows in (
+            ("raw.case_snapshots", ("load_id", "record_no", *CASE_COLUMNS), self._cases),
+            ("raw.case_events", ("load_id", "record_no", *EVENT_COLUMNS), self._events),
+            ("raw.quarantine", quarantine.COLUMNS, self._quarantined),
+        ):
+            if rows:
+                copy_rows(self._conn, table, columns, rows)
+                rows.clear()
+
+    def counts(self) -> Counts:
+        """Records loaded and quarantined so far (call after `flush`)."""
+        return Counts(self._loaded, self._rejected)
+
+
+def copy_rows(conn: psycopg.Connection, table: str, columns, rows) -> None:
+    """COPY an iterable of tuples (in `columns` order) into `table`."""
+    statement = f"copy {table} ({', '.join(columns)}) from stdin"
+    with conn.cursor() as cur, cur.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)

@@ -1,0 +1,237 @@
+"""Entry points of ingest (docs/architecture.md): reference data, one feed, every feed.
+
+Each delivery is landed in its own transaction, under a per-feed advisory lock, so runs
+are idempotent and may overlap: a file whose content was already loaded is skipped, a
+changed one supersedes the earlier delivery, an incomplete or unreadable one is recorded
+with its reason and the feed's other deliveries still load.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import psycopg
+
+from ingest import reference, state
+from ingest.land import RowWriter, copy_rows
+from ingest.mapping import LOCAL_TZ, Refs
+from ingest.problems import DeliveryProblem, IngestError
+from ingest.registry import Feed, load_registry
+from ingest.sources import FileDelivery, file_sha256
+from ingest.sources import api as api_source
+from ingest.sources import csv as csv_source
+from ingest.sources import xlsx as xlsx_source
+from ingest.state import Counts, DeliveryOutcome
+
+REFERENCE_FEED = "REFERENCE"
+_REF_COLUMNS = {spec.table: tuple(spec.columns) for spec in reference.REF_FILES} | {
+    "raw.ref_feeds": ("feed_unit_code", "kind", "unit_code", "valid_from", "valid_to"),
+}
+
+
+class FeedsFailed(IngestError):
+    """Some feeds could not be ingested; the others were. Carries both."""
+
+    def __init__(self, outcomes: list[DeliveryOutcome], failures: dict[str, Exception]):
+        self.outcomes = outcomes
+        self.failures = failures
+        lines = [f"{unit}: {error}" for unit, error in failures.items()]
+        super().__init__("Feeds failed / Nguồn dữ liệu lỗi:\n- " + "\n- ".join(lines))
+
+
+def _connect(dsn: str) -> psycopg.Connection:
+    # Autocommit: every unit of work below opens its own explicit transaction.
+    return psycopg.connect(dsn, autocommit=True)
+
+
+def _today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def load_reference(dsn: str, data_dir: str | os.PathLike) -> DeliveryOutcome:
+    """Replace raw.ref_* with the reference files and sources.yml (one delivery).
+
+    Loading the same files again changes nothing and returns the delivery that holds them.
+    """
+    data_dir = Path(data_dir)
+    registry = load_registry(data_dir)
+    tables = reference.read_reference(data_dir)
+    tables["raw.ref_feeds"] = reference.feed_rows(registry)
+    content_hash = reference.reference_hash(data_dir)
+    rows = sum(len(r) for r in tables.values())
+    with _connect(dsn) as conn, conn.transaction():
+        state.lock_feed(conn, REFERENCE_FEED)
+        current = conn.execute(
+            "select load_id, rows_read from raw.deliveries where source_kind = 'reference'"
+            " and status = 'loaded' and content_hash = %s order by load_id desc limit 1",
+            (content_hash,),
+        ).fetchone()
+        if current:
+            return DeliveryOutcome(current[0], REFERENCE_FEED, "reference", "loaded",
+                                   current[1], current[1], 0)
+        load_id = state.start_delivery(conn, "reference", REFERENCE_FEED, "reference",
+                                       "reference", _today(), content_hash)
+        for table, table_rows in tables.items():
+            conn.execute(f"delete from {table}")
+            copy_rows(conn, table, ("load_id", *_REF_COLUMNS[table]),
+                      ((load_id, *row) for row in table_rows))
+        return state.finish_delivery(conn, load_id, Counts(rows, 0))
+
+
+def _refs(conn: psycopg.Connection) -> Refs:
+    units = frozenset(r[0] for r in conn.execute("select unit_code from raw.ref_units"))
+    if not units:
+        raise IngestError("No reference data loaded: run load_reference first /"
+                          " Chưa nạp dữ liệu danh mục: chạy load_reference trước")
+    procedures = frozenset(
+        r[0] for r in conn.execute("select distinct procedure_code from raw.ref_procedures"))
+    return Refs(units, procedures)
+
+
+def _open_file(feed: Feed, delivery: FileDelivery, refs: Refs):
+    if feed.kind == "csv":
+        csv_source.check_complete(delivery, feed.encoding)
+        return csv_source.CsvFile(delivery, feed.encoding, refs)
+    return xlsx_source.Workbook(delivery, refs)
+
+
+def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery,
+               refs: Refs) -> DeliveryOutcome | None:
+    """Land one file unless its content was already settled; None when nothing changed."""
+    content_hash = file_sha256(delivery.path)
+    with conn.transaction():
+        state.lock_feed(conn, feed.unit_code)
+        latest = state.latest_delivery(conn, feed.unit_code, delivery.name)
+        if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
+            return None
+        try:
+            with conn.transaction():
+                records = _open_file(feed, delivery, refs)
+                load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
+                                               delivery.record_kind, delivery.day, content_hash)
+                writer = RowWriter(conn, load_id)
+                for item in records:
+                    writer.add(item)
+                writer.flush()
+                return state.finish_delivery(conn, load_id, writer.counts(),
+                                             records.extra_columns)
+        except DeliveryProblem as problem:
+            if latest and latest == (problem.status, content_hash, problem.reason_en):
+                return None
+            return state.record_unloaded(conn, feed.kind, feed.unit_code, delivery.name,
+                                         delivery.record_kind, delivery.day, content_hash,
+                                         problem)
+
+
+def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
+                  day_from: date | None, day_to: date | None) -> list[DeliveryOutcome]:
+    # An absent drop folder means nothing was delivered yet, which completeness reports.
+    folder = data_dir / feed.path
+    discover = csv_source.discover if feed.kind == "csv" else xlsx_source.discover
+    deliveries = [d for d in discover(folder) if d.overlaps(day_from, day_to)]
+    if not deliveries:
+        return []
+    refs = _refs(conn)
+    outcomes = [_land_file(conn, feed, d, refs) for d in deliveries]
+    return [o for o in outcomes if o is not None]
+
+
+def _seen_at(conn: psycopg.Connection, feed: str, cursor: datetime) -> set[tuple[str, object]]:
+    """Records already landed at the cursor's instant, which the inclusive re-read returns."""
+    seen: set[tuple[str, object]] = set(conn.execute(
+        "select s.case_code, s.updated_at from raw.case_snapshots s"
+        " join raw.deliveries d using (load_id)"
+        " where d.feed_unit_code = %s and d.source_kind = 'api' and s.updated_at = %s",
+        (feed, cursor)).fetchall())
+    for (original,) in conn.execute(
+            "select q.original from raw.quarantine q join raw.deliveries d using (load_id)"
+            " where d.feed_unit_code = %s and d.source_kind = 'api'", (feed,)):
+        key = api_source.record_key(original)
+        if key[1] == cursor or not isinstance(key[1], datetime):
+            seen.add(key)
+    return seen
+
+
+def _ingest_api(conn: psycopg.Connection, feed: Feed,
+                retry: api_source.RetryPolicy) -> list[DeliveryOutcome]:
+    """Read one window from the feed's cursor; rows and cursor commit together or not at all."""
+    client = api_source.ApiClient(feed, retry)
+    refs = _refs(conn)
+    outcome = None
+    with conn.transaction() as tx:
+        state.lock_feed(conn, feed.unit_code)
+        start = state.api_cursor(conn, feed.unit_code) or api_source.BEGINNING
+        seen = _seen_at(conn, feed.unit_code, start)
+        load_id = state.start_delivery(conn, "api", feed.unit_code, "capNhatTu=…",
+                                       "cases_and_events", _today(), None)
+        writer = RowWriter(conn, load_id)
+        digest = hashlib.sha256()
+        end = start
+        count = 0
+        for count, record in enumerate(
+                api_source.read_window(client, start, feed.page_size, seen), start=1):
+            digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+            updated = api_source.record_key(record)[1]
+            if isinstance(updated, datetime) and updated > end:
+                end = updated
+            writer.add(api_source.map_record(record, count, refs))
+        if count == 0:
+            raise psycopg.Rollback(tx)
+        writer.flush()
+        window = (f"capNhatTu={start.astimezone(LOCAL_TZ).isoformat()}"
+                  f"..{end.astimezone(LOCAL_TZ).isoformat()}")
+        state.name_delivery(conn, load_id, window, digest.hexdigest())
+        # Windows never share a name in a way that replaces data: each one adds snapshots.
+        outcome = state.finish_delivery(conn, load_id, writer.counts(), supersede=False)
+        state.save_api_cursor(conn, feed.unit_code, end, load_id)
+    return [outcome] if outcome else []
+
+
+def _ingest(conn: psycopg.Connection, data_dir: Path, feed: Feed, day_from: date | None,
+            day_to: date | None, retry: api_source.RetryPolicy | None) -> list[DeliveryOutcome]:
+    if feed.kind == "api":
+        return _ingest_api(conn, feed, retry or api_source.RetryPolicy())
+    return _ingest_files(conn, data_dir, feed, day_from, day_to)
+
+
+def ingest_feed(dsn: str, data_dir: str | os.PathLike, feed_unit_code: str,
+                day_from: date | None = None, day_to: date | None = None, *,
+                retry: api_source.RetryPolicy | None = None) -> list[DeliveryOutcome]:
+    """Land what one feed has delivered; returns the deliveries recorded by this run.
+
+    File feeds: the files covering any day of [day_from, day_to] (None = unbounded).
+    API feeds ignore the day bounds and read one window from their cursor. Idempotent.
+    """
+    data_dir = Path(data_dir)
+    feed = load_registry(data_dir).feed(feed_unit_code)
+    with _connect(dsn) as conn:
+        return _ingest(conn, data_dir, feed, day_from, day_to, retry)
+
+
+def ingest_all(dsn: str, data_dir: str | os.PathLike, *,
+               kinds: Iterable[str] = ("api", "csv", "xlsx"),
+               retry: api_source.RetryPolicy | None = None) -> list[DeliveryOutcome]:
+    """Reference data, then every feed of the given kinds.
+
+    A failing feed does not stop the others; `FeedsFailed` is raised at the end, naming
+    each failed feed and carrying the outcomes of the rest.
+    """
+    data_dir = Path(data_dir)
+    outcomes = [load_reference(dsn, data_dir)]
+    failures: dict[str, Exception] = {}
+    kinds = set(kinds)
+    with _connect(dsn) as conn:
+        for feed in load_registry(data_dir).feeds:
+            if feed.kind not in kinds:
+                continue
+            try:
+                outcomes += _ingest(conn, data_dir, feed, None, None, retry)
+            except IngestError as error:
+                failures[feed.unit_code] = error
+    if failures:
+        raise FeedsFailed(outcomes, failures)
+    return outcomes

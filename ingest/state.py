@@ -1,0 +1,135 @@
+"""Delivery bookkeeping in raw.deliveries and raw.api_cursors.
+
+A delivery is inserted as `loading`, its rows are written, and it becomes `loaded` in the
+same transaction; a rolled-back load therefore leaves nothing behind. A newer delivery
+of the same name supersedes the earlier ones (their rows stop counting).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import psycopg
+
+from ingest.problems import DeliveryProblem
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What became of one delivery: the row of raw.deliveries, as a value."""
+
+    load_id: int
+    feed: str
+    delivery: str
+    status: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    reason: str | None = None
+
+    def summary(self) -> str:
+        """One line for the command line."""
+        line = (f"{self.load_id:>6} {self.feed:<14} {self.delivery:<40} {self.status:<10} "
+                f"read={self.rows_read} loaded={self.rows_loaded} "
+                f"quarantined={self.rows_quarantined}")
+        return f"{line}  {self.reason}" if self.reason else line
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Rows of one delivery; read = loaded + quarantined by construction."""
+
+    loaded: int = 0
+    quarantined: int = 0
+
+    @property
+    def read(self) -> int:
+        return self.loaded + self.quarantined
+
+
+def lock_feed(conn: psycopg.Connection, feed: str) -> None:
+    """Serialise loads of one feed (two runs must not load the same file twice)."""
+    conn.execute("select pg_advisory_xact_lock(hashtext('ingest:' || %s))", (feed,))
+
+
+def latest_delivery(conn: psycopg.Connection, feed: str, delivery: str):
+    """(status, content_hash, reason) of the newest delivery of that name, or None."""
+    return conn.execute(
+        "select status, content_hash, reason from raw.deliveries"
+        " where feed_unit_code = %s and delivery = %s and status <> 'loading'"
+        " order by load_id desc limit 1",
+        (feed, delivery),
+    ).fetchone()
+
+
+def start_delivery(conn: psycopg.Connection, source_kind: str, feed: str, delivery: str,
+                   record_kind: str, delivery_day: date, content_hash: str | None) -> int:
+    """Insert a `loading` delivery and return its load_id."""
+    return conn.execute(
+        "insert into raw.deliveries (source_kind, feed_unit_code, delivery, record_kind,"
+        " delivery_day, content_hash, status) values (%s, %s, %s, %s, %s, %s, 'loading')"
+        " returning load_id",
+        (source_kind, feed, delivery, record_kind, delivery_day, content_hash),
+    ).fetchone()[0]
+
+
+def finish_delivery(conn: psycopg.Connection, load_id: int, counts: Counts,
+                    extra_columns: list[str] | tuple[str, ...] = (),
+                    supersede: bool = True) -> DeliveryOutcome:
+    """Mark a delivery `loaded`; unless told not to, supersede earlier ones of its name."""
+    feed, delivery = conn.execute(
+        "update raw.deliveries set status = 'loaded', rows_read = %s, rows_loaded = %s,"
+        " rows_quarantined = %s, extra_columns = %s where load_id = %s"
+        " returning feed_unit_code, delivery",
+        (counts.read, counts.loaded, counts.quarantined, list(extra_columns), load_id),
+    ).fetchone()
+    # Earlier not_loaded/rejected attempts are settled by this load too, so the audit
+    # does not keep reporting a file that has since arrived whole.
+    if supersede:
+        conn.execute(
+            "update raw.deliveries set status = 'superseded', superseded_by = %s"
+            " where feed_unit_code = %s and delivery = %s and load_id < %s"
+            " and status in ('loaded', 'not_loaded', 'rejected')",
+            (load_id, feed, delivery, load_id),
+        )
+    return DeliveryOutcome(load_id, feed, delivery, "loaded", counts.read, counts.loaded,
+                           counts.quarantined)
+
+
+def record_unloaded(conn: psycopg.Connection, source_kind: str, feed: str, delivery: str,
+                    record_kind: str, delivery_day: date, content_hash: str | None,
+                    problem: DeliveryProblem) -> DeliveryOutcome:
+    """Record a delivery that reads no rows: `not_loaded` or `rejected`, with the reason."""
+    load_id = conn.execute(
+        "insert into raw.deliveries (source_kind, feed_unit_code, delivery, record_kind,"
+        " delivery_day, content_hash, status, reason, reason_vi)"
+        " values (%s, %s, %s, %s, %s, %s, %s, %s, %s) returning load_id",
+        (source_kind, feed, delivery, record_kind, delivery_day, content_hash, problem.status,
+         problem.reason_en, problem.reason_vi),
+    ).fetchone()[0]
+    return DeliveryOutcome(load_id, feed, delivery, problem.status, reason=problem.reason_en)
+
+
+def name_delivery(conn: psycopg.Connection, load_id: int, delivery: str,
+                  content_hash: str) -> None:
+    """Set the name and hash of a delivery known only once it is read (an API window)."""
+    conn.execute("update raw.deliveries set delivery = %s, content_hash = %s where load_id = %s",
+                 (delivery, content_hash, load_id))
+
+
+def api_cursor(conn: psycopg.Connection, feed: str) -> datetime | None:
+    """Where the API feed's next window starts (inclusive), or None before the first read."""
+    row = conn.execute(
+        "select cursor_at from raw.api_cursors where feed_unit_code = %s", (feed,)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def save_api_cursor(conn: psycopg.Connection, feed: str, cursor_at: datetime, load_id: int) -> None:
+    """Move the feed's cursor; call inside the transaction that wrote the rows it covers."""
+    conn.execute(
+        "insert into raw.api_cursors (feed_unit_code, cursor_at, load_id) values (%s, %s, %s)"
+        " on conflict (feed_unit_code) do update set cursor_at = excluded.cursor_at,"
+        " load_id = excluded.load_id, updated_at = now()",
+        (feed, cursor_at, load_id),
+    )

@@ -1,0 +1,66 @@
+"""sources.yml is validated at start, each problem naming the unit to fix."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ingest.problems import IngestError
+from ingest.registry import load_registry, parse_registry
+
+
+def _problems(feeds: list[dict]) -> str:
+    with pytest.raises(IngestError) as raised:
+        parse_registry({"sources": feeds})
+    return str(raised.value)
+
+
+def test_schema_problems_name_the_unit():
+    message = _problems([
+        {"unit_code": "U.A", "kind": "api", "base_url": "ftp://h/U.A", "token_env": "T_A",
+         "colour": "red"},
+        {"unit_code": "U.B", "kind": "api", "base_url": "https://h/U.B"},
+        {"unit_code": "U.C", "kind": "csv"},
+        {"unit_code": "U.D", "kind": "ftp", "path": "x"},
+        {"unit_code": "U.E", "kind": "xlsx", "path": "x", "encoding": "cp1258"},
+    ])
+    assert "unit U.A (entry 1), base_url: 'ftp://h/U.A' does not match" in message
+    assert "unit U.A (entry 1), (entry): Additional properties are not allowed ('colour'" \
+        in message
+    assert "unit U.B (entry 2), (entry): 'token_env' is a required property" in message
+    assert "unit U.C (entry 3), (entry): 'path' is a required property" in message
+    assert "unit U.D (entry 4), kind: 'ftp' is not one of ['api', 'csv', 'xlsx']" in message
+    assert "unit U.E (entry 5), (entry): Additional properties are not allowed ('encoding'" \
+        in message
+
+
+def test_duplicate_feeds_and_overlapping_carries_are_refused():
+    message = _problems([
+        {"unit_code": "U.A", "kind": "csv", "path": "a", "carries": ["U.X"]},
+        {"unit_code": "U.A", "kind": "csv", "path": "a2"},
+        {"unit_code": "U.B", "kind": "xlsx", "path": "b",
+         "carries": [{"unit_code": "U.X", "valid_from": "2024-07-01"}]},
+        {"unit_code": "U.C", "kind": "csv", "path": "c", "encoding": "latin-9000"},
+    ])
+    assert "unit U.A: more than one feed in sources.yml" in message
+    assert "unit U.X: carried by feeds U.A and U.B on overlapping days" in message
+    assert "unit U.C, encoding: unknown encoding 'latin-9000'" in message
+
+
+def test_a_vendor_change_without_overlap_is_accepted():
+    registry = parse_registry({"sources": [
+        {"unit_code": "U.D", "kind": "api", "base_url": "http://127.0.0.1:1/U.D",
+         "token_env": "T_D", "carries": [{"unit_code": "U.X", "valid_from": date(2024, 7, 1)}]},
+        {"unit_code": "U.X", "kind": "xlsx", "path": "landing/U.X", "valid_to": "2024-06-30"},
+    ]})
+    assert registry.feed("U.D").page_size == 500
+    assert [(c.unit_code, c.valid_from) for c in registry.feed("U.D").coverage()] == [
+        ("U.D", None), ("U.X", date(2024, 7, 1))]
+    with pytest.raises(IngestError, match="U.Z has no feed"):
+        registry.feed("U.Z")
+
+
+def test_shared_sample_registry_loads():
+    registry = load_registry("/work/shared/samples/deliveries")
+    assert len(registry.feeds) == 32
+    assert registry.feed("H99.S04").encoding == "cp1258"
