@@ -1,0 +1,120 @@
+"""Checks shared by the unit × period marts (monthly tables and their `_yearly` twins).
+
+The monthly and yearly tables have the same columns and the same arithmetic, so their
+suites are built here from the table name and its grain rather than written twice.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from expectations.suites import Check, Scope, SuiteSpec, unexpected_rows
+
+Grain = Literal["month", "year"]
+
+#: Biểu 06/VPCP/KSTT (rules.md §6): the form's own arithmetic, column numbers as printed.
+BIEU06_IDENTITIES = (
+    ("(3) received_total = (4) + (5) + (6)",
+     "received_total", ("received_online", "received_direct_postal", "carried_over")),
+    ("(3) received_total = (7) + (11)", "received_total", ("resolved_total", "pending_total")),
+    ("(7) resolved_total = (8) + (9) + (10)",
+     "resolved_total",
+     ("resolved_early", "resolved_on_time", "resolved_late")),
+    ("(11) pending_total = (12) + (13)", "pending_total", ("pending_in_time", "pending_overdue")),
+)
+
+ON_TIME_RATES = ("on_time_rate", "on_time_rate_766")
+ONLINE_SERVICE_RATES = (
+    "online_rate", "online_rate_capable", "full_process_online_rate", "postal_rate",
+    "online_payment_rate", "digitised_result_rate", "rating_satisfaction_rate",
+)
+
+
+def _period_sql(grain: Grain) -> str:
+    if grain == "month":
+        return "b.period_year || '-' || lpad(b.period_month::text, 2, '0')"
+    return "b.period_year::text"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def bieu06_identities(table: str, grain: Grain) -> Check:
+    """Every row of `marts.<table>` satisfies the Biểu 06 identities."""
+    values = ",\n".join(
+        f"({_quote(label)}, b.{lhs}, {' + '.join('b.' + column for column in rhs)})"
+        for label, lhs, rhs in BIEU06_IDENTITIES
+    )
+    return Check(
+        name=f"marts.{table}.bieu06_identities",
+        expectation=unexpected_rows(
+            f"""
+            select b.unit_code, {_period_sql(grain)} as period, i.identity,
+                   i.left_side, i.right_side
+            from {{batch}} as b
+            cross join lateral (values {values}) as i(identity, left_side, right_side)
+            where i.left_side is distinct from i.right_side
+            """,
+            "Biểu 06 identities hold on every row: " + "; ".join(
+                label for label, _, _ in BIEU06_IDENTITIES),
+        ),
+        failure_vi=f"dòng của {table} sai đẳng thức Biểu 06",
+        failure_en=f"rows of {table} breaking a Biểu 06 identity",
+    )
+
+
+def _next_period_sql(grain: Grain) -> str:
+    if grain == "month":
+        return "n.period_year * 12 + n.period_month = b.period_year * 12 + b.period_month + 1"
+    return "n.period_year = b.period_year + 1"
+
+
+def period_continuity(table: str, grain: Grain) -> Check:
+    """(11) pending_total of a period = (6) carried_over of the next, per unit."""
+    return Check(
+        name=f"marts.{table}.period_continuity",
+        expectation=unexpected_rows(
+            f"""
+            select b.unit_code, {_period_sql(grain)} as period, b.pending_total,
+                   n.carried_over as next_period_carried_over
+            from {{batch}} as b
+            join {{batch}} as n on n.unit_code = b.unit_code and {_next_period_sql(grain)}
+            where b.pending_total is distinct from n.carried_over
+            """,
+            "Biểu 06: (11) pending_total of a period = (6) carried_over of the next",
+        ),
+        failure_vi=f"số tồn cuối kỳ (11) của {table} khác số chuyển sang kỳ sau (6)",
+        failure_en=f"rows of {table} whose pending (11) differs from the next period's "
+                   "carried over (6)",
+    )
+
+
+def rates_in_range(table: str, grain: Grain, rate_columns: tuple[str, ...]) -> Check:
+    """Every non-null rate of `marts.<table>` is a percentage between 0 and 100."""
+    values = ", ".join(f"('{column}', b.{column})" for column in rate_columns)
+    return Check(
+        name=f"marts.{table}.rates_in_range",
+        expectation=unexpected_rows(
+            f"""
+            select b.unit_code, {_period_sql(grain)} as period, r.rate, r.value
+            from {{batch}} as b
+            cross join lateral (values {values}) as r(rate, value)
+            where r.value < 0 or r.value > 100
+            """,
+            f"{', '.join(rate_columns)} are within 0–100 (%) where not null",
+        ),
+        failure_vi=f"tỷ lệ (%) của {table} nằm ngoài khoảng 0–100",
+        failure_en=f"rates (%) of {table} outside 0–100",
+    )
+
+
+def period_table_suite(table: str, checks: Callable[[Scope], list[Check]]) -> SuiteSpec:
+    """The suite of `marts.<table>`, validated whole: every row, every period."""
+    return SuiteSpec(
+        name=f"marts__{table}",
+        version="1",
+        asset_query=lambda scope: f"select * from marts.{table}",
+        checks=checks,
+        index_columns=("unit_code", "period_year"),
+    )

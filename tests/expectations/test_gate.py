@@ -1,0 +1,235 @@
+"""The gate end to end: real Postgres, real GX validations, hand-made breaks.
+
+Each test starts from the clean province (tests/expectations/province.py), breaks one
+thing, runs every suite and asks the gate.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import psycopg
+import pytest
+
+from expectations import gate
+from expectations.severity import SEVERITIES
+from expectations.store import add_waiver
+from tests.expectations import province
+from tests.expectations.province import YEAR
+
+NEXT_MONTH = dt.date.today() + dt.timedelta(days=30)
+
+
+def closed_gate(dsn: str, docs_dir) -> gate.GateClosed:
+    """Run the checks, expect the gate closed, return the refusal."""
+    gate.run_checks(dsn, YEAR, docs_dir=docs_dir)
+    with pytest.raises(gate.GateClosed) as refusal:
+        gate.assert_open(dsn, YEAR)
+    return refusal.value
+
+
+def failing_checks(refusal: gate.GateClosed) -> list[str]:
+    return [outcome.check for outcome in refusal.failures]
+
+
+def test_clean_province_passes_every_check_and_is_recorded(province_dsn, docs_dir):
+    run = gate.run_checks(province_dsn, YEAR, docs_dir=docs_dir)
+
+    assert {o.check for o in run.outcomes} == set(SEVERITIES)
+    assert [o.message_en for o in run.outcomes if not o.passed] == []
+    decision = gate.assert_open(province_dsn, YEAR)
+    assert (decision.run_id, decision.waived, decision.warnings) == (run.run_id, [], [])
+    assert run.data_docs.is_file() and "raw__deliveries" in run.data_docs.read_text("utf-8")
+    with psycopg.connect(province_dsn) as conn:
+        recorded = conn.execute(
+            'select count(*), count(distinct "check"), bool_and(passed), min(report_year) '
+            "from quality.check_results where run_id = %s", (run.run_id,)).fetchone()
+    assert recorded == (len(SEVERITIES), len(SEVERITIES), True, YEAR)
+
+
+def test_a_unit_missing_a_month_of_deliveries_closes_the_gate(province_dsn, docs_dir):
+    province.execute(province_dsn, """
+        delete from raw.case_snapshots where load_id in
+            (select load_id from raw.deliveries where delivery = 'hoso_20240315.csv');
+        delete from raw.deliveries where delivery = 'hoso_20240315.csv';
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["quality.completeness.monthly_deliveries"]
+    assert refusal.failures[0].unit_codes == ("H31.SNV",)
+    message = str(refusal)
+    assert "đơn vị thiếu dữ liệu hồ sơ của tháng trong năm 2024" in message
+    assert "units missing months of case deliveries in 2024" in message
+    assert "H31.SNV (feed_unit_code=H31.SNV, feed_kind=csv, months_missing=3, months=1" in message
+
+
+def test_carried_units_inherit_their_feeds_missing_months(province_dsn, docs_dir):
+    # The district's platform was last read, and its cursor stands, on 2024-10-15:
+    # October to December are missing for the district and both communes it carries.
+    province.execute(province_dsn, """
+        update raw.deliveries set delivery_day = '2024-10-15', received_at = '2024-10-15 06:00+07'
+        where source_kind = 'api';
+        update raw.api_cursors set cursor_at = '2024-10-15 06:00+07';
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    [failure] = refusal.failures
+    assert failure.unit_codes == ("H31.305", "H31.305.01", "H31.305.07")
+    assert {(r["unit_code"], r["months_missing"]) for r in failure.rows} == {
+        ("H31.305", "10, 11, 12"), ("H31.305.01", "10, 11, 12"), ("H31.305.07", "10, 11, 12")}
+
+
+def test_a_case_duplicated_in_staging_closes_the_gate(province_dsn, docs_dir):
+    province.execute(province_dsn, """
+        insert into staging.stg_raw__cases
+        select * from staging.stg_raw__cases where case_code = 'H31.305-api-2'
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["staging.stg_raw__cases.one_row_per_case"]
+    message = str(refusal)
+    assert "mã hồ sơ xuất hiện nhiều hơn một dòng: số dòng vi phạm 2; đơn vị: H31.305.01" in message
+    assert "case codes with more than one row: offending rows 2; units: H31.305.01" in message
+    assert "case_code=H31.305-api-2" in str(refusal)
+
+
+def test_a_terminal_date_before_receipt_closes_the_gate(province_dsn, docs_dir):
+    province.execute(province_dsn, """
+        update staging.stg_raw__cases set terminal_at_date = '2024-07-30'
+        where case_code = 'H31.305-api-1'
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["staging.stg_raw__cases.receipt_not_after_terminal"]
+    assert ("H31.305 (case_code=H31.305-api-1, received_date=2024-08-01, "
+            "terminal_date=2024-07-30)") in str(refusal)
+    assert "hồ sơ có ngày kết thúc xử lý trước ngày tiếp nhận" in str(refusal)
+
+
+def test_a_case_dated_in_a_year_the_calendar_lacks_closes_the_gate(province_dsn, docs_dir):
+    # H31.SNV-202412-1 is due on 2025-01-08; the calendar loses 2025.
+    province.execute(province_dsn,
+                     "delete from intermediate.int_calendar__days where calendar_year = 2025")
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["staging.stg_raw__cases.calendar_covers_case_years"]
+    assert "H31.SNV (year=2025, cases=1)" in str(refusal)
+    assert "cases dated in a year the working calendar does not cover" in str(refusal)
+
+
+def test_a_broken_bieu06_identity_closes_the_gate(province_dsn, docs_dir):
+    province.execute(province_dsn, """
+        update marts.mart_on_time_yearly set resolved_late = 4 where unit_code = 'H31.305.01'
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["marts.mart_on_time_yearly.bieu06_identities"]
+    assert ("H31.305.01 (period=2024, identity=(7) resolved_total = (8) + (9) + (10), "
+            "left_side=8, right_side=11)") in str(refusal)
+    assert "dòng của mart_on_time_yearly sai đẳng thức Biểu 06" in str(refusal)
+
+
+def test_pending_cases_not_carried_into_the_next_month_close_the_gate(province_dsn, docs_dir):
+    province.execute(province_dsn, """
+        update marts.mart_on_time set carried_over = 2, received_online = 0
+        where unit_code = 'H31.SNV' and period_month = 4
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["marts.mart_on_time.period_continuity"]
+    assert ("H31.SNV (period=2024-03, pending_total=1, next_period_carried_over=2)"
+            in str(refusal))
+
+
+def test_a_unit_in_force_missing_from_the_yearly_table_closes_the_gate(province_dsn, docs_dir):
+    province.execute(province_dsn,
+                     "delete from marts.mart_on_time_yearly where unit_code = 'H31.SNV'")
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["marts.mart_on_time_yearly.units_covered"]
+    assert refusal.failures[0].unit_codes == ("H31.SNV",)
+
+
+def test_a_missing_mart_closes_the_gate_instead_of_crashing(province_dsn, docs_dir):
+    province.execute(province_dsn, "drop table marts.mart_online_service_rate_yearly")
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["marts.mart_online_service_rate_yearly.rates_in_range"]
+    assert ("the check could not run (suite marts__mart_online_service_rate_yearly): "
+            "(psycopg.errors.UndefinedTable) relation "
+            '"marts.mart_online_service_rate_yearly" does not exist') in str(refusal)
+
+
+def test_a_warning_is_reported_but_lets_the_report_through(province_dsn, docs_dir):
+    province.execute(province_dsn, """
+        update raw.case_snapshots set case_code = 'H31.305-api-1'
+        where case_code = 'H31.305-api-2'
+    """)
+    gate.run_checks(province_dsn, YEAR, docs_dir=docs_dir)
+
+    decision = gate.assert_open(province_dsn, YEAR)
+
+    [warning] = decision.warnings
+    assert warning.check == "raw.case_snapshots.duplicate_case_in_delivery"
+    assert "H31.305 (delivery=capNhatTu=" in warning.message_en and "copies=2" in warning.message_en
+
+
+def test_a_recorded_waiver_lets_the_failure_through_and_reports_it(province_dsn, docs_dir):
+    province.execute(province_dsn, """
+        update marts.mart_on_time_yearly set pending_overdue = 0 where unit_code = 'H31.305.07'
+    """)
+    gate.run_checks(province_dsn, YEAR, docs_dir=docs_dir)
+    check = "marts.mart_on_time_yearly.bieu06_identities"
+    add_waiver(province_dsn, check, YEAR, "Other unit", "not this one", NEXT_MONTH, "H31.SNV")
+    with pytest.raises(gate.GateClosed) as refusal:
+        gate.assert_open(province_dsn, YEAR)
+    assert "(waived for: " not in str(refusal.value)
+
+    waiver = add_waiver(province_dsn, check, YEAR, "Giám đốc Sở Nội vụ",
+                        "Số liệu phường Hàng Kênh đối chiếu thủ công", NEXT_MONTH, "H31.305.07")
+    decision = gate.assert_open(province_dsn, YEAR)
+
+    [waived] = decision.waived
+    assert waived.outcome.check == check and waived.outcome.unit_codes == ("H31.305.07",)
+    assert waived.waivers == (waiver,)
+    identity = "(11) pending_total = (12) + (13), left_side=2, right_side=1"
+    assert identity in waived.outcome.message_en
+
+
+def test_a_waiver_for_one_unit_does_not_open_the_gate_for_another(province_dsn, docs_dir):
+    province.execute(province_dsn, """
+        update marts.mart_on_time_yearly set pending_overdue = 0
+        where unit_code in ('H31.305.07', 'H31.305.01')
+    """)
+    gate.run_checks(province_dsn, YEAR, docs_dir=docs_dir)
+    add_waiver(province_dsn, "marts.mart_on_time_yearly.bieu06_identities", YEAR,
+               "Giám đốc Sở Nội vụ", "đối chiếu thủ công", NEXT_MONTH, "H31.305.07")
+
+    with pytest.raises(gate.GateClosed) as refusal:
+        gate.assert_open(province_dsn, YEAR)
+
+    assert "(đã miễn cho: H31.305.07)" in str(refusal.value)
+    assert "(waived for: H31.305.07)" in str(refusal.value)
+
+
+def test_without_a_run_or_with_deliveries_after_it_the_gate_is_closed(province_dsn, docs_dir):
+    with pytest.raises(gate.GateClosed, match="No quality run for 2024"):
+        gate.assert_open(province_dsn, YEAR)
+
+    gate.run_checks(province_dsn, YEAR, docs_dir=docs_dir)
+    province.execute(province_dsn, """
+        insert into raw.deliveries (source_kind, feed_unit_code, delivery, record_kind,
+                                    delivery_day, status)
+        values ('csv', 'H31.SNV', 'hoso_20241231.csv', 'cases', '2024-12-31', 'loaded')
+    """)
+
+    with pytest.raises(gate.GateClosed, match="deliveries received after .* UTC: 1"):
+        gate.assert_open(province_dsn, YEAR)
