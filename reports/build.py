@@ -1,0 +1,66 @@
+"""Build the annual report of a year: HTML, PDF and XLSX from the published marts.
+
+    build_annual_report(dsn, year, out_dir, quality=None) -> ReportFiles
+
+One build is one edition (`reports.editions`): the marts are read in a single
+repeatable-read snapshot, then the edition is recorded and the files are written from
+those rows in one transaction, so a build that fails to write leaves no edition behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from reports.charts import draw_charts
+from reports.data import read_report_data
+from reports.editions import record_edition
+from reports.figures import published_figures
+from reports.quality import read_quality_annex
+from reports.render import write_documents
+from reports.xlsx import write_workbook
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    html: Path
+    pdf: Path
+    xlsx: Path
+    edition_id: int
+
+
+def build_annual_report(dsn: str, year: int, out_dir: str | Path, quality=None) -> ReportFiles:
+    """Record a new edition of `year`'s report and write its HTML, PDF and XLSX to `out_dir`.
+
+    `quality` is the quality gate's decision for this build (`GateDecision`: its run and
+    the waivers it applied go into the annex); without it the latest quality run is shown.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with psycopg.connect(dsn) as conn:
+        # One snapshot for every read, so a dbt run in between cannot mix two loads.
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        with conn.transaction():
+            data = read_report_data(conn, year)
+            annex = read_quality_annex(conn, year, quality)
+        # Recording sees editions committed meanwhile by a concurrent build of the year
+        # (it waits for that build's lock), which a snapshot taken earlier would not.
+        conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+        with conn.transaction():
+            edition = record_edition(
+                conn,
+                year,
+                published_figures(data),
+                data.load_ids,
+                annex.run_id,
+                ", ".join(data.methodology_versions) or None,
+            )
+            stem = f"bao-cao-chi-so-cchc-{year}-lan-{edition.edition_no}"
+            charts = draw_charts(data, out_dir / f"{stem}-bieu-do")
+            html_path = out_dir / f"{stem}.html"
+            pdf_path = out_dir / f"{stem}.pdf"
+            write_documents(data, edition, annex, charts, html_path, pdf_path)
+            xlsx_path = write_workbook(data, edition, out_dir / f"{stem}.xlsx")
+    return ReportFiles(html_path, pdf_path, xlsx_path, edition.edition_id)
