@@ -1,0 +1,1 @@
+"""Deterministic sample province (sources.md §1b data directory) and the vendor API emulator."""
