@@ -1,0 +1,1 @@
+{{ unit_period_case_counts('int_unit_months', 'month') }}

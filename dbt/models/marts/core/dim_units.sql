@@ -1,0 +1,9 @@
+with
+
+units as (
+
+    select * from {{ ref('int_units') }}
+
+)
+
+select * from units

@@ -1,0 +1,1 @@
+{{ apology_letters_mart('year') }}

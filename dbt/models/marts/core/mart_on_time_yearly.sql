@@ -1,0 +1,1 @@
+{{ on_time_mart('year') }}

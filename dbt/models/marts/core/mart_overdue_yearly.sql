@@ -1,0 +1,1 @@
+{{ overdue_mart('year') }}

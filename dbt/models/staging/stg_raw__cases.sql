@@ -1,0 +1,73 @@
+{#- A table, not a view: the view's definition would expose the applicant-hash key. -#}
+{{ config(materialized='table') }}
+
+with
+
+snapshots as (
+
+    select * from {{ source('raw', 'case_snapshots') }}
+
+),
+
+deliveries as (
+
+    select * from {{ source('raw', 'deliveries') }}
+
+),
+
+current_snapshots as (
+
+    select
+        snapshots.*,
+        deliveries.source_kind,
+        deliveries.delivery_day,
+        row_number() over (
+            partition by snapshots.case_code
+            order by
+                snapshots.updated_at desc,
+                deliveries.delivery_day desc,
+                snapshots.load_id desc,
+                snapshots.record_no desc
+        ) as recency_rank
+
+    from snapshots
+    inner join deliveries
+        on snapshots.load_id = deliveries.load_id
+    -- Superseded deliveries stop counting: their snapshots were replaced or retracted.
+    where deliveries.status = 'loaded'
+
+),
+
+renamed as (
+
+    select
+        case_code,
+        unit_code,
+        procedure_code,
+        case channel
+            when 2 then 'ONLINE'
+            when 3 then 'POSTAL'
+            else 'DIRECT'
+        end as channel,
+        received_at,
+        {{ local_date('received_at') }} as received_date,
+        {{ local_date('appointment_at') }} as appointment_date,
+        {{ local_date('terminal_at') }} as terminal_at_date,
+        {{ local_date('returned_at') }} as returned_date,
+        {{ local_date('updated_at') }} as updated_date,
+        status_code,
+        applicant_type,
+        {{ applicant_key('applicant_id') }} as applicant_key,
+        paid_online,
+        result_digitised,
+        rating,
+        updated_at,
+        source_kind,
+        load_id as last_load_id
+
+    from current_snapshots
+    where recency_rank = 1
+
+)
+
+select * from renamed
