@@ -44,20 +44,15 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ensure_sample() -> "object":
+def _generate_sample(out: Path, scale: float):
     from sampledata.generate import generate
 
-    out = settings.sample_dir()
-    _say(f"generating the sample province in {out} …")
-    info = generate(out, years=SAMPLE_YEARS)
-    return info
+    _say(f"generating the sample province ({', '.join(map(str, SAMPLE_YEARS))}, scale {scale}) in {out} …")
+    return generate(out, years=SAMPLE_YEARS, scale=scale)
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
-    from sampledata.generate import generate
-
-    out = Path(args.out) if args.out else settings.sample_dir()
-    info = generate(out, years=SAMPLE_YEARS)
+    info = _generate_sample(Path(args.out) if args.out else settings.sample_dir(), args.scale)
     _say(f"sample data directory: {info.data_dir}")
     return 0
 
@@ -78,12 +73,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         data_dir = Path(args.data_dir).resolve()
         year = args.year or _previous_year()
     else:
-        info = _ensure_sample()
+        info = _generate_sample(settings.sample_dir(), args.sample_scale)
         data_dir = Path(info.data_dir)
         year = args.year or SAMPLE_YEARS[-1]
         conf["api_emulator_dir"] = str(info.api_dataset_dir)
         # The emulator accepts the sample's own tokens; real feeds bring theirs in the environment.
-        for _unit, (token_env, token) in sorted(info.api_tokens.items()):
+        for _unit, (token_env, token) in sorted(info.api_feeds.items()):
             os.environ.setdefault(token_env, token)
     out_dir = settings.reports_dir() / str(year)
     _say("starting the warehouse database …")
@@ -145,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="build the warehouse and the year's report through Airflow")
     run.add_argument("--data-dir", help="a data directory laid out as sources.md §1b (default: the bundled sample)")
     run.add_argument("--year", type=int, help="report year; open cases are judged at 31 December")
+    run.add_argument("--sample-scale", type=float, default=1.0,
+                     help="size of the generated sample province (without --data-dir); 1.0 ≈ 50k cases")
     run.set_defaults(func=cmd_run)
 
     report = sub.add_parser("report", help="quality gate and annual report from the current marts")
@@ -154,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser("sample-data", help="generate the sample province")
     sample.add_argument("--out", help="output folder (default .local/sample)")
+    sample.add_argument("--scale", type=float, default=1.0, help="province size; 1.0 ≈ 50k cases")
     sample.set_defaults(func=cmd_sample_data)
 
     db = sub.add_parser("db", help="the embedded warehouse server")

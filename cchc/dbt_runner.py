@@ -51,7 +51,7 @@ def run_dbt(
         cmd += ["--vars", json.dumps(vars)]
     env = {**os.environ, **dbt_env(dsn), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     result = subprocess.run(
-        cmd, env=env, cwd=DBT_PROJECT_DIR, text=True,
+        cmd, check=False, env=env, cwd=DBT_PROJECT_DIR, text=True,
         stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT if quiet else None,
     )
     if result.returncode != 0:

@@ -71,7 +71,7 @@ def find_bindir() -> Path:
     candidates: list[Path] = []
     pg_config = shutil.which("pg_config")
     if pg_config:
-        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        out = subprocess.run([pg_config, "--bindir"], check=False, capture_output=True, text=True)
         if out.returncode == 0:
             candidates.append(Path(out.stdout.strip()))
     versions = sorted(
@@ -110,7 +110,7 @@ def _as_server_user(cmd: list[str]) -> list[str]:
 
 
 def _run(cmd: list[str], what: str) -> None:
-    result = subprocess.run(_as_server_user(cmd), capture_output=True, text=True)
+    result = subprocess.run(_as_server_user(cmd), check=False, capture_output=True, text=True)
     if result.returncode != 0:
         raise EmbeddedPostgresError(
             f"{what} failed (exit {result.returncode}): {result.stderr.strip() or result.stdout.strip()}"

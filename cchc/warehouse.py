@@ -6,8 +6,6 @@ from pathlib import Path
 
 import psycopg
 
-from cchc.settings import PROJECT_ROOT
-
 _BOOTSTRAP_SQL = Path(__file__).parent / "sql" / "bootstrap.sql"
 
 #: Each stage owns the DDL of its schema; bootstrap applies them in dependency order.
@@ -26,11 +24,7 @@ def bootstrap(dsn: str) -> None:
         conn.execute("select pg_advisory_xact_lock(hashtext('cchc.bootstrap'))")
         conn.execute(_BOOTSTRAP_SQL.read_text(encoding="utf-8"))
         for module_name in _STAGE_SCHEMAS:
-            try:  # INTEGRATION-TEMP: stages land concurrently; made strict at integration
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError:
-                continue
-            module.ensure_schema(conn)
+            importlib.import_module(module_name).ensure_schema(conn)
 
 
 def create_database(server_dsn: str, dbname: str) -> str:
@@ -53,5 +47,3 @@ def with_dbname(dsn: str, dbname: str) -> str:
     params["dbname"] = dbname
     return psycopg.conninfo.make_conninfo(**params)
 
-
-__all__ = ["bootstrap", "connect", "create_database", "drop_database", "with_dbname", "PROJECT_ROOT"]
