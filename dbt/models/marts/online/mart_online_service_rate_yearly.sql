@@ -71,14 +71,7 @@ final as (
 
     select
         *,
-        {{ rate('received_online', 'received_total') }} as online_rate,
-        {{ rate('received_online_capable', 'received_capable') }} as online_rate_capable,
-        {{ rate('received_online_full_process', 'received_full_process') }}
-            as full_process_online_rate,
-        {{ rate('received_postal', 'received_total') }} as postal_rate,
-        {{ rate('paid_online', 'fee_cases') }} as online_payment_rate,
-        {{ rate('digitised_results', 'resolved_with_result') }} as digitised_result_rate,
-        {{ rate('rated_satisfied', 'rated') }} as rating_satisfaction_rate
+        {{ online_service_rates() }}
 
     from counts
 
