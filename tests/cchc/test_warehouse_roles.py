@@ -40,6 +40,5 @@ def test_inspector_reads_marts(inspector_dsn):
 
 @pytest.mark.parametrize("table", ["raw.case_snapshots", "raw.quarantine", "raw.deliveries"])
 def test_inspector_cannot_read_raw(inspector_dsn, table):
-    with psycopg.connect(inspector_dsn) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute(f"select * from {table} limit 1")
+    with psycopg.connect(inspector_dsn) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(f"select * from {table} limit 1")

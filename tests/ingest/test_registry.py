@@ -7,6 +7,7 @@ import pytest
 
 from ingest.problems import IngestError
 from ingest.registry import load_registry, parse_registry
+from tests.paths import SAMPLE_DELIVERIES
 
 
 def _problems(feeds: list[dict]) -> str:
@@ -61,6 +62,6 @@ def test_a_vendor_change_without_overlap_is_accepted():
 
 
 def test_shared_sample_registry_loads():
-    registry = load_registry("/work/shared/samples/deliveries")
+    registry = load_registry(SAMPLE_DELIVERIES)
     assert len(registry.feeds) == 32
     assert registry.feed("H99.S04").encoding == "cp1258"

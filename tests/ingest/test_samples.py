@@ -13,8 +13,8 @@ from ingest import __main__ as cli
 from ingest.pipeline import ingest_all, ingest_feed
 from sampledata.api_emulator import ApiEmulator
 from tests.ingest.kit import query, write_api_dataset
+from tests.paths import SAMPLE_DELIVERIES as SAMPLES
 
-SAMPLES = Path("/work/shared/samples/deliveries")
 REPO = Path(__file__).resolve().parents[2]
 
 

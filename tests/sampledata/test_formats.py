@@ -12,9 +12,10 @@ import yaml
 from openpyxl.utils import get_column_letter
 
 from sampledata.formats import CASE_COLUMNS, EVENT_COLUMNS, encode_cp1258
+from tests.paths import SAMPLE_DELIVERIES
 from tests.sampledata.readback import csv_rows
 
-SHARED_CP1258 = "/work/shared/samples/deliveries/landing/H99.S04/hoso_20240110.csv"
+SHARED_CP1258 = SAMPLE_DELIVERIES / "landing/H99.S04/hoso_20240110.csv"
 
 
 def _feeds(sample, kind):

@@ -1,0 +1,282 @@
+"""Airflow for this project: its home, its configuration and how we start it.
+
+Airflow is configured only through environment variables computed here, so the local
+runs (`cchc run`, `cchc airflow standalone`, the tests) and the containers (the
+ENTRYPOINT of docker/Dockerfile) share one code path:
+
+    python -m cchc.airflow_runner init                  bootstrap the warehouse, migrate the
+                                                        metadata DB, precompile dbt
+    python -m cchc.airflow_runner dags-test DAG_ID [--conf JSON] [--logical-date ISO]
+    python -m cchc.airflow_runner standalone            UI + scheduler on a free local port
+    python -m cchc.airflow_runner serve COMPONENT ...   exec `airflow COMPONENT ...` (containers)
+
+State lives under `<state>/airflow` (`<repo>/.local/airflow` by default). The metadata
+database is `airflow` (override: CCHC_AIRFLOW_DB) on the warehouse's Postgres server.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import quote
+
+from cchc import settings
+
+SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+DAGS_FOLDER = settings.PROJECT_ROOT / "dags"
+AIRFLOW_BIN = Path(sys.executable).parent / "airflow"
+
+
+def airflow_home() -> Path:
+    """AIRFLOW_HOME: logs, generated admin password, migration stamp."""
+    return settings.state_dir() / "airflow"
+
+
+def dbt_manifest_path() -> Path:
+    """Where `precompile_dbt` writes the manifest the Cosmos task groups are built from."""
+    return settings.state_dir() / "dbt" / "manifest" / "manifest.json"
+
+
+def metadata_db_name() -> str:
+    """The metadata database's name; tests and parallel checkouts set CCHC_AIRFLOW_DB."""
+    return os.environ.get("CCHC_AIRFLOW_DB", "airflow")
+
+
+def _sqlalchemy_url(dsn: str) -> str:
+    """The SQLAlchemy URL (psycopg 3 driver, sync and async) of the metadata database."""
+    import psycopg
+
+    params = psycopg.conninfo.conninfo_to_dict(dsn)
+    user = quote(params.get("user") or os.environ.get("USER", "postgres"), safe="")
+    password = params.get("password")
+    auth = f"{user}:{quote(password, safe='')}" if password else user
+    host = params.get("host") or "127.0.0.1"
+    port = params.get("port") or 5432
+    return f"postgresql+psycopg://{auth}@{host}:{port}/{metadata_db_name()}"
+
+
+def airflow_env(dsn: str) -> dict[str, str]:
+    """The environment variables Airflow and our tasks need, for warehouse `dsn`.
+
+    Returned as an overlay: callers start processes with `{**os.environ, **airflow_env(dsn)}`
+    so that secrets (API tokens, CCHC_APPLICANT_KEY) pass through from the caller.
+    """
+    from cchc.dbt_runner import dbt_env
+
+    metadata_url = _sqlalchemy_url(dsn)
+    return {
+        "AIRFLOW_HOME": str(airflow_home()),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        # LocalExecutor serves standalone and the containers; `dags test` runs tasks in-process.
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
+        # Airflow would derive an asyncpg URL, a driver we do not install.
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": metadata_url,
+        "WAREHOUSE_DSN": dsn,
+        "CCHC_STATE_DIR": str(settings.state_dir()),
+        # Cosmos runs dbt inside Airflow's processes, so the profile's variables live here too,
+        # and it finds dbt on PATH.
+        **dbt_env(dsn),
+        "PATH": os.pathsep.join([str(AIRFLOW_BIN.parent), os.environ.get("PATH", os.defpath)]),
+        # Tasks import the project's packages from this checkout, installed or not (the
+        # package list of pyproject.toml leaves out sampledata, which serves the emulator).
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(settings.PROJECT_ROOT), os.environ.get("PYTHONPATH")) if p),
+        # Cosmos's partial-parse cache is keyed by DAG id only: keep it per state folder, so
+        # two checkouts (or test sessions) on one machine never share it.
+        "AIRFLOW__COSMOS__CACHE_DIR": str(settings.state_dir() / "cosmos"),
+        # Government data stays in the province: no usage pings from Cosmos or dbt.
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
+
+
+def _process_env(dsn: str) -> dict[str, str]:
+    return {**os.environ, **airflow_env(dsn)}
+
+
+def ensure_metadata_db(dsn: str) -> None:
+    """Create the metadata database on the warehouse's server if it is missing."""
+    from cchc.warehouse import create_database
+
+    create_database(dsn, metadata_db_name())
+
+
+def _stamp_path() -> Path:
+    return airflow_home() / f"migrated-{metadata_db_name()}.json"
+
+
+def _metadata_revision(dsn: str) -> str | None:
+    import psycopg
+
+    from cchc.warehouse import with_dbname
+
+    with psycopg.connect(with_dbname(dsn, metadata_db_name())) as conn:
+        exists = conn.execute("select to_regclass('public.alembic_version')").fetchone()[0]
+        if exists is None:
+            return None
+        row = conn.execute("select version_num from alembic_version").fetchone()
+        return row[0] if row else None
+
+
+def migrate(dsn: str) -> None:
+    """`airflow db migrate`, skipped when this Airflow version already migrated this database.
+
+    The fast path compares the database's alembic revision with the one recorded after our
+    last migration (a stamp under AIRFLOW_HOME), which costs one query instead of ~8 s.
+    """
+    ensure_metadata_db(dsn)
+    airflow_home().mkdir(parents=True, exist_ok=True)
+    installed = version("apache-airflow-core")
+    stamp = _stamp_path()
+    if stamp.exists():
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        if recorded.get("airflow") == installed and recorded.get("revision") == _metadata_revision(dsn):
+            return
+    subprocess.run([str(AIRFLOW_BIN), "db", "migrate"], env=_process_env(dsn), check=True)
+    stamp.write_text(json.dumps({"airflow": installed, "revision": _metadata_revision(dsn)}),
+                     encoding="utf-8")
+
+
+def precompile_dbt(dsn: str) -> Path:
+    """`dbt parse` into the manifest folder unless the manifest is newer than every dbt file.
+
+    DAG files build their Cosmos task groups from this manifest, so parsing a DAG never
+    runs dbt.
+    """
+    from cchc.dbt_runner import run_dbt
+
+    manifest = dbt_manifest_path()
+    sources = [p for p in settings.DBT_PROJECT_DIR.rglob("*")
+               if p.is_file() and not {"target", "logs", "dbt_packages"} & set(p.parts)]
+    newest_source = max((p.stat().st_mtime for p in sources), default=0.0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest_source:
+        run_dbt(["parse"], dsn, target_path=manifest.parent, quiet=True)
+    return manifest
+
+
+def init(dsn: str) -> None:
+    """Everything a DAG run needs before it starts: metadata DB migrated, dbt manifest fresh."""
+    migrate(dsn)
+    precompile_dbt(dsn)
+
+
+#: A structured log line of Airflow: "<time>Z [<level>] <message>   [<logger>] key=value…".
+_LOG_LINE = re.compile(r"^\S+Z \[(?P<level>\w+)\s*\] (?P<message>.*?)\s+\[(?P<logger>[\w.]+)\]")
+
+
+class _Progress:
+    """Picks from `airflow dags test` output what a person follows: each task as it starts,
+    the lines our tasks log to `cchc.progress` (units, quality, report paths), and every
+    error with its traceback. The rest (dbt, Airflow internals) goes to the full log only."""
+
+    def __init__(self) -> None:
+        self._in_error = False
+
+    def wanted(self, line: str) -> bool:
+        match = _LOG_LINE.match(line)
+        if match is None:
+            return self._in_error  # a traceback or an exception's message lines
+        self._in_error = match["level"] in ("error", "critical")
+        message = match["message"]
+        return (self._in_error or match["logger"] == "cchc.progress"
+                or message.startswith(("[DAG TEST] starting", "DagRun Finished")))
+
+
+def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None) -> int:
+    """Run one DAG run with `airflow dags test`; return its exit status (0: the run succeeded).
+
+    Progress lines are printed as the run goes; the full output is kept under
+    `<AIRFLOW_HOME>/runs/`. The run uses the warehouse of `cchc.settings.warehouse_dsn()`.
+    `logical_date` picks the data interval: a daily ingest run at D covers the day before D.
+    """
+    dsn = settings.warehouse_dsn()
+    init(dsn)
+    cmd = [str(AIRFLOW_BIN), "dags", "test", dag_id]
+    if logical_date is not None:
+        cmd.append(logical_date.isoformat() if isinstance(logical_date, datetime) else logical_date)
+    cmd += ["--conf", json.dumps(conf)]
+    full_log = airflow_home() / "runs" / f"{dag_id}-{datetime.now():%Y%m%dT%H%M%S}.log"
+    full_log.parent.mkdir(parents=True, exist_ok=True)
+    progress = _Progress()
+    with full_log.open("w", encoding="utf-8") as kept, subprocess.Popen(
+            cmd, env=_process_env(dsn), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, bufsize=1) as proc:
+        for line in proc.stdout:
+            kept.write(line)
+            if progress.wanted(line):
+                print(line, end="", flush=True)
+    outcome = "succeeded" if proc.returncode == 0 else f"failed (exit {proc.returncode})"
+    print(f"[cchc] DAG {dag_id} {outcome}; full log: {full_log}", flush=True)
+    return proc.returncode
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def standalone() -> int:
+    """Start Airflow standalone (api-server, scheduler, dag-processor, triggerer) locally."""
+    dsn = settings.warehouse_dsn()
+    init(dsn)
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {**_process_env(dsn), "AIRFLOW__API__PORT": str(port), "AIRFLOW__API__BASE_URL": base_url}
+    password_file = airflow_home() / "simple_auth_manager_passwords.json.generated"
+    print(f"[cchc] Airflow UI: {base_url}  (user admin; password in {password_file}, "
+          "written on first start)", flush=True)
+    return subprocess.run([str(AIRFLOW_BIN), "standalone"], env=env, check=False).returncode
+
+
+def serve(component: list[str]) -> None:
+    """Replace this process by `airflow <component...>` configured like every other run."""
+    env = _process_env(settings.warehouse_dsn())
+    os.execve(str(AIRFLOW_BIN), [str(AIRFLOW_BIN), *component], env)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of the module (also the containers' entrypoint)."""
+    parser = argparse.ArgumentParser(prog="python -m cchc.airflow_runner", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="bootstrap the warehouse, migrate Airflow's DB, precompile dbt")
+    test = sub.add_parser("dags-test", help="run one DAG run in this process tree")
+    test.add_argument("dag_id")
+    test.add_argument("--conf", default="{}", help="DAG run conf as JSON")
+    test.add_argument("--logical-date", help="ISO date or datetime")
+    sub.add_parser("standalone", help="the UI and scheduler on a free local port")
+    serve_cmd = sub.add_parser("serve", help="exec an Airflow component, e.g. `serve scheduler`")
+    serve_cmd.add_argument("component", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "init":
+        from cchc.warehouse import bootstrap
+
+        dsn = settings.warehouse_dsn()
+        bootstrap(dsn)
+        init(dsn)
+        return 0
+    if args.command == "dags-test":
+        return run_dag(args.dag_id, json.loads(args.conf), args.logical_date)
+    if args.command == "standalone":
+        return standalone()
+    serve(args.component)
+    return 0  # not reached: serve() replaces the process
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Dates, time zone and retry policy shared by the scheduled DAGs."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import CronTriggerTimetable
+from dateutil.relativedelta import relativedelta
+
+#: Every date in the sources is local time of Vietnam (no DST).
+LOCAL_TZ = pendulum.timezone("Asia/Ho_Chi_Minh")
+
+#: Static, so that re-parsing never moves the schedule; the first year with data.
+START_DATE = pendulum.datetime(2024, 1, 1, tz=LOCAL_TZ)
+
+#: Feeds fail transiently (a workbook still being copied, an API answering 503 for an hour):
+#: retry with growing pauses rather than page someone at the first failure.
+SCHEDULED_DEFAULT_ARGS = {
+    "owner": "cchc-data",
+    "retries": 3,
+    "retry_delay": timedelta(minutes=5),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(hours=2),
+}
+
+#: A run someone waits for at the terminal (`make run`) must fail at once with its reason;
+#: the ingest layer already retries the API's transient answers itself.
+INTERACTIVE_DEFAULT_ARGS = {"owner": "cchc-data", "retries": 0}
+
+
+def _daily() -> CronTriggerTimetable:
+    return CronTriggerTimetable("0 0 * * *", timezone=LOCAL_TZ, interval=timedelta(days=1))
+
+
+#: A run at local midnight of day D covers day D-1 (its data interval), so a run's logical
+#: date is when its data is complete, for scheduled, manual and backfilled runs alike.
+#: Workbooks cover a month and arrive after it ends.
+FEED_TIMETABLES = {
+    "api": _daily(),
+    "csv": _daily(),
+    "xlsx": CronTriggerTimetable("0 0 1 * *", timezone=LOCAL_TZ, interval=relativedelta(months=1)),
+}

@@ -1,0 +1,222 @@
+"""Tasks shared by the stage DAGs and the annual pipeline.
+
+Each task is one idempotent step calling a pipeline package; the packages are imported
+inside the callables (see the package docstring). Failures raise with the unit, the
+delivery and the reason, so the task log alone says what to fix.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date, timedelta
+from pathlib import Path
+
+import pendulum
+from airflow.sdk import get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException
+
+from _common.assets import MARTS, QUALITY_RESULTS, RAW_CASES
+from _common.defaults import LOCAL_TZ
+
+log = logging.getLogger(__name__)
+#: Lines for the person following a run: `cchc.airflow_runner.run_dag` prints this logger's.
+progress = logging.getLogger("cchc.progress")
+
+#: Statuses of deliveries that arrived but did not load; see sources.md §3.
+_INCOMPLETE = "not_loaded"
+_REJECTED = "rejected"
+
+
+def _dsn() -> str:
+    from cchc.settings import warehouse_dsn
+
+    return warehouse_dsn()
+
+
+def interval_days(start: pendulum.DateTime, end: pendulum.DateTime) -> tuple[date, date]:
+    """The local days of the data interval [start, end), as inclusive bounds."""
+    first = pendulum.instance(start).in_tz(LOCAL_TZ).date()
+    last = (pendulum.instance(end).in_tz(LOCAL_TZ) - timedelta(microseconds=1)).date()
+    return first, max(first, last)
+
+
+def _api_emulator(data_dir: str, unit_code: str, api_emulator_dir: str | None) -> AbstractContextManager:
+    """The sample's API emulator serving this feed's base_url, when the run asks for it."""
+    if not api_emulator_dir:
+        return nullcontext()
+    from urllib.parse import urlsplit
+
+    from ingest.registry import load_registry
+
+    feed = load_registry(data_dir).feed(unit_code)
+    if feed.kind != "api":
+        return nullcontext()
+    from sampledata.api_emulator import ApiEmulator
+
+    url = urlsplit(feed.base_url)
+    # The emulator demands the token the feed's client sends: both come from token_env.
+    return ApiEmulator(Path(api_emulator_dir), url.hostname, url.port or 80,
+                       tokens={feed.unit_code: feed.token()})
+
+
+def _ingest(data_dir: str, unit_code: str, day_from: date | None = None,
+            day_to: date | None = None, api_emulator_dir: str | None = None) -> list:
+    from ingest.pipeline import ingest_feed
+
+    with _api_emulator(data_dir, unit_code, api_emulator_dir):
+        outcomes = ingest_feed(_dsn(), data_dir, unit_code, day_from=day_from, day_to=day_to)
+    for outcome in outcomes:
+        log.info("%s", outcome.summary())
+    statuses = Counter(outcome.status for outcome in outcomes)
+    progress.info("Unit %s: %d deliveries processed %s", unit_code, len(outcomes),
+                  dict(sorted(statuses.items())))
+    return outcomes
+
+
+def _unsettled_deliveries(unit_code: str, day_from: date, day_to: date) -> dict[str, list[str]]:
+    """{status: lines} of the interval's deliveries whose newest state is not loaded.
+
+    Read back from raw.deliveries rather than from this run's outcomes: a rerun skips a
+    file it has already judged, and must still report it until the unit fixes it.
+    """
+    import psycopg
+
+    with psycopg.connect(_dsn()) as conn:
+        rows = conn.execute(
+            "select distinct on (delivery) delivery, status, reason from raw.deliveries"
+            " where feed_unit_code = %s and delivery_day between %s and %s"
+            " and status <> 'loading' order by delivery, load_id desc",
+            (unit_code, day_from, day_to)).fetchall()
+    unsettled: dict[str, list[str]] = {}
+    for delivery, status, reason in rows:
+        if status in (_INCOMPLETE, _REJECTED):
+            unsettled.setdefault(status, []).append(
+                f"  delivery {delivery}: {status} — {reason or 'no reason recorded'}")
+    return unsettled
+
+
+@task
+def load_reference(data_dir: str) -> str:
+    """Reference files (units, procedures, calendar, sources, appraisal) into raw.ref_*."""
+    from ingest.pipeline import load_reference as load
+    from ingest.problems import IngestError
+
+    try:
+        outcome = load(_dsn(), data_dir)
+    except IngestError as invalid:
+        # Retrying cannot fix a file; nothing downstream may run on a half-valid reference.
+        raise AirflowFailException(
+            f"{invalid}\nFix these files in {data_dir}/reference, then rerun.") from None
+    progress.info("Reference data: %s", outcome.summary())
+    return outcome.summary()
+
+
+@task(outlets=[RAW_CASES])
+def ingest_interval(unit_code: str, data_dir: str) -> list[str]:
+    """The feed's deliveries for the run's data interval; rerunning the interval is a no-op.
+
+    An incomplete file (no `.ok`, wrong count) fails the try so that a retry picks it up
+    once the source finishes writing it; a rejected file fails without retrying, since
+    only a new delivery from the unit can fix it.
+    """
+    context = get_current_context()
+    day_from, day_to = interval_days(context["data_interval_start"], context["data_interval_end"])
+    log.info("Unit %s: ingesting deliveries covering %s … %s", unit_code, day_from, day_to)
+    outcomes = _ingest(data_dir, unit_code, day_from, day_to)
+    unsettled = _unsettled_deliveries(unit_code, day_from, day_to)
+    if _REJECTED in unsettled:
+        raise AirflowFailException(
+            f"Unit {unit_code}, days {day_from}…{day_to}: deliveries rejected; ask the unit to "
+            "send them again (the other deliveries are loaded):\n" + "\n".join(unsettled[_REJECTED]))
+    if _INCOMPLETE in unsettled:
+        raise RuntimeError(
+            f"Unit {unit_code}, days {day_from}…{day_to}: deliveries incomplete (missing `.ok` or "
+            "row count differs); retrying in case the source is still writing:\n"
+            + "\n".join(unsettled[_INCOMPLETE]))
+    return [o.summary() for o in outcomes]
+
+
+@task
+def list_feeds(data_dir: str) -> list[str]:
+    """Unit codes of the feeds in sources.yml, validated, read when the run starts."""
+    from ingest.registry import load_registry
+
+    return [feed.unit_code for feed in load_registry(data_dir).feeds]
+
+
+# One at a time: the sample's API feeds share the emulator's port, and on the Department's
+# two-core server parallel loads only contend for the same raw tables.
+@task(max_active_tis_per_dagrun=1, map_index_template="{{ task.op_kwargs['unit_code'] }}")
+def ingest_feed(unit_code: str, data_dir: str, api_emulator_dir: str | None = None) -> list[str]:
+    """Every delivery of one feed. Delivery problems are recorded, not raised: the gate judges
+    completeness for the report year."""
+    return [o.summary() for o in _ingest(data_dir, unit_code, api_emulator_dir=api_emulator_dir)]
+
+
+@task
+def report_year(year: int | None, previous: bool = False) -> int:
+    """The `year` param, else the local year of the run (the year before, if `previous`).
+
+    Its result (XCom of task `report_year`) is the dbt var `report_year` of `dbt_build_group`.
+    """
+    if year:
+        return int(year)
+    context = get_current_context()
+    when = context.get("logical_date") or context["dag_run"].run_after
+    local_year = pendulum.instance(when).in_tz(LOCAL_TZ).year
+    return local_year - 1 if previous else local_year
+
+
+@task(outlets=[MARTS])
+def marts_built(year: int) -> int:
+    """Marks the marts as rebuilt for `year`, which schedules the quality gate."""
+    get_current_context()["outlet_events"][MARTS].extra = {"report_year": year}
+    return year
+
+
+@task(outlets=[QUALITY_RESULTS])
+def run_quality_checks(year: int, data_dir: str) -> str:
+    """Every suite and the completeness matrix for `year` into quality.check_results; the run id."""
+    from expectations.gate import run_checks
+
+    result = run_checks(_dsn(), int(year), data_dir)
+    progress.info("Quality run for %s: %d checks, %d blocking failures; data docs %s", year,
+                  len(result.outcomes), len(result.blocking_failures), result.data_docs)
+    return result.run_id
+
+
+@task
+def gate(year: int) -> str:
+    """Stops the run when a blocking check failed and is not waived."""
+    from expectations.gate import GateClosed, assert_open
+
+    try:
+        decision = assert_open(_dsn(), int(year))
+    except GateClosed as closed:
+        raise AirflowFailException(
+            f"Quality gate closed for {year}; the report is not published. Fix the data or record "
+            f"a waiver in quality.waivers, then rerun:\n{closed}") from None
+    verdict = (f"gate open for {year}: {len(decision.waived)} failures waived, "
+               f"{len(decision.warnings)} warnings")
+    progress.info("%s", verdict)
+    return verdict
+
+
+@task
+def build_report(year: int, out_dir: str | None) -> list[str]:
+    """The annual report (HTML, PDF, XLSX); writes their paths to <out_dir>/LATEST.txt.
+
+    Runs after `gate`; the report's quality annex is the latest quality run, the one the
+    gate judged.
+    """
+    from cchc.settings import reports_dir
+    from reports.build import build_annual_report
+
+    out = Path(out_dir) if out_dir else reports_dir() / str(year)
+    files = build_annual_report(_dsn(), int(year), out)
+    paths = [str(files.html), str(files.pdf), str(files.xlsx)]
+    (out / "LATEST.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
+    for path in paths:
+        progress.info("Report file: %s", path)
+    return paths

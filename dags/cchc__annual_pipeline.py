@@ -1,0 +1,46 @@
+"""The whole year in one run, what `make run` drives: reference data → every feed →
+dbt build → quality checks → gate → annual report.
+
+Params: `data_dir` (a data directory as in sources.md §1b), `year` (default: last year),
+`out_dir` (default `<reports>/<year>`), `cutoff_date`, and `api_emulator_dir` — set it to
+serve the sample's API feeds from the emulator (tokens come from the environment). The
+report's file paths end up in `<out_dir>/LATEST.txt` and in the XCom of `build_report`.
+"""
+from _common.dbt import dbt_build_group
+from _common.defaults import INTERACTIVE_DEFAULT_ARGS, START_DATE
+from _common.feeds import data_dir
+from _common.tasks import (
+    build_report,
+    gate,
+    ingest_feed,
+    list_feeds,
+    load_reference,
+    report_year,
+    run_quality_checks,
+)
+from airflow.sdk import DAG, Param
+
+with DAG(
+    dag_id="cchc__annual_pipeline",
+    doc_md=__doc__,
+    schedule=None,
+    start_date=START_DATE,
+    default_args=INTERACTIVE_DEFAULT_ARGS,
+    render_template_as_native_obj=True,
+    params={
+        "data_dir": Param(str(data_dir()), type="string"),
+        "year": Param(None, type=["null", "integer"]),
+        "out_dir": Param(None, type=["null", "string"]),
+        "cutoff_date": Param(None, type=["null", "string"], format="date"),
+        "api_emulator_dir": Param(None, type=["null", "string"]),
+    },
+    tags=["pipeline"],
+):
+    year = report_year(year="{{ params.year }}", previous=True)
+    feeds = list_feeds("{{ params.data_dir }}")
+    ingested = ingest_feed.partial(
+        data_dir="{{ params.data_dir }}", api_emulator_dir="{{ params.api_emulator_dir }}"
+    ).expand(unit_code=feeds)
+    checks = run_quality_checks(year, "{{ params.data_dir }}")
+    load_reference("{{ params.data_dir }}") >> feeds
+    ingested >> year >> dbt_build_group() >> checks >> gate(year) >> build_report(year, "{{ params.out_dir }}")

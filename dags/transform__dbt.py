@@ -1,0 +1,29 @@
+"""dbt build of staging → intermediate → marts, whenever raw cases or reference data change.
+
+One task per model (Cosmos), so the grid shows which model failed. Params: `report_year`
+(default: the current local year) and `cutoff_date` (default: 31 December of that year).
+Success updates the marts asset, which schedules `quality__gate`.
+"""
+from _common.assets import RAW_CASES, RAW_REFERENCE
+from _common.dbt import dbt_build_group
+from _common.defaults import SCHEDULED_DEFAULT_ARGS, START_DATE
+from _common.tasks import marts_built, report_year
+from airflow.sdk import DAG, Param
+
+with DAG(
+    dag_id="transform__dbt",
+    doc_md=__doc__,
+    schedule=RAW_CASES | RAW_REFERENCE,
+    start_date=START_DATE,
+    default_args=SCHEDULED_DEFAULT_ARGS,
+    max_active_runs=1,
+    render_template_as_native_obj=True,
+    params={
+        "report_year": Param(None, type=["null", "integer"], description="report year"),
+        "cutoff_date": Param(None, type=["null", "string"], format="date",
+                             description="day open cases are judged at"),
+    },
+    tags=["transform", "dbt"],
+):
+    year = report_year(year="{{ params.report_year }}")
+    year >> dbt_build_group() >> marts_built(year)
