@@ -51,7 +51,7 @@ lock: venv
 		--only-binary dbt-core-experimental-parser -o requirements.lock
 
 bench: venv
-	@$(PY) ingest/benchmarks/bench_csv_load.py
+	@$(PY) -m ingest.benchmarks.bench_csv_load
 
 clean:
 	-@$(PY) -m cchc.cli db stop 2>/dev/null

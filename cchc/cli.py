@@ -94,10 +94,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not paths:
         _say(f"the pipeline finished but wrote no report paths to {latest}")
         return 1
+    # The HTML report (league tables first) is the one a person opens: it goes last.
     _say("report files:")
-    for path in paths[:-1]:
+    for path in sorted(paths, key=lambda p: p.endswith(".html")):
         print(path)
-    print(paths[-1])
     return 0
 
 
@@ -113,9 +113,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out) if args.out else settings.reports_dir() / str(args.year)
     files = build_annual_report(dsn, args.year, out, quality=decision)
-    print(files.html)
     print(files.pdf)
     print(files.xlsx)
+    print(files.html)
     return 0
 
 

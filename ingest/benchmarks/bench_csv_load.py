@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 from cchc import warehouse
+from cchc.settings import state_dir, warehouse_dsn
+from cchc.warehouse import with_dbname
 from ingest.pipeline import ingest_feed, load_reference
 
 HEADER = ("Mã hồ sơ;Mã đơn vị;Mã TTHC;Hình thức nộp;Ngày tiếp nhận;Ngày hẹn trả;"
@@ -73,11 +75,12 @@ def main() -> None:
     """Parse arguments, run, print and write the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--server-dsn", default=os.environ.get(
-        "WAREHOUSE_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    parser.add_argument("--out", type=Path, default=Path("bench_csv_load.json"))
+    parser.add_argument("--server-dsn", help="default: the warehouse's server (embedded or WAREHOUSE_DSN)")
+    parser.add_argument("--out", type=Path, default=state_dir() / "benchmarks" / "bench_csv_load.json")
     args = parser.parse_args()
-    figures = run(args.server_dsn, args.rows)
+    server_dsn = args.server_dsn or with_dbname(warehouse_dsn(), "postgres")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    figures = run(server_dsn, args.rows)
     print(json.dumps(figures))
     args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
