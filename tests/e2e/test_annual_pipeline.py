@@ -130,3 +130,30 @@ def test_reingesting_the_same_deliveries_changes_nothing(pipeline, warehouse_dsn
     # Only the unchanged reference delivery is echoed back; no feed delivery is new.
     assert [o.feed for o in outcomes] == ["REFERENCE"] and outcomes[0].load_id <= before[1]
     assert after == before
+
+
+def test_yearly_dag_publishes_a_past_year(pipeline, warehouse_dsn, monkeypatch):
+    """`publish__annual_report` for 2024 (a backfilled year) on the same warehouse.
+
+    It rebuilds the marts for 2024, so it runs last in this module.
+    """
+    from cchc import airflow_runner
+
+    _, state = pipeline
+    monkeypatch.setenv("WAREHOUSE_DSN", warehouse_dsn)
+    monkeypatch.setenv("CCHC_STATE_DIR", str(state))
+    monkeypatch.setenv("CCHC_AIRFLOW_DB", psycopg.conninfo.conninfo_to_dict(warehouse_dsn)["dbname"] + "_airflow")
+    monkeypatch.setenv("CCHC_DATA_DIR", str(state / "sample" / "data"))
+    out_dir = state / "reports-2024"
+
+    status = airflow_runner.run_dag("publish__annual_report", {"year": 2024, "out_dir": str(out_dir)})
+
+    assert status == 0
+    paths = [Path(p) for p in (out_dir / "LATEST.txt").read_text(encoding="utf-8").split()]
+    html = next(p for p in paths if p.suffix == ".html").read_text(encoding="utf-8")
+    assert "BẢNG XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2024" in html
+    with psycopg.connect(warehouse_dsn) as conn:
+        ranked_2024 = conn.execute(
+            "select count(*) from marts.mart_par_index where period_year = 2024 and rank is not null"
+        ).fetchone()[0]
+    assert ranked_2024 > 0
