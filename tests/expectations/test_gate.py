@@ -147,6 +147,24 @@ def test_pending_cases_not_carried_into_the_next_month_close_the_gate(province_d
             in str(refusal))
 
 
+def test_pending_cases_of_a_merged_unit_without_a_next_row_close_the_gate(province_dsn, docs_dir):
+    # H31.305.09 ceased on 31 Dec 2023; a January row with one case still pending and no
+    # February row: the case dropped out of February (issue #10), 1 pending vs 0 carried.
+    province.execute(province_dsn, """
+        insert into marts.mart_on_time (unit_code, period_year, period_month, received_total,
+            received_online, received_direct_postal, carried_over, resolved_total,
+            resolved_early, resolved_on_time, resolved_late, pending_total, pending_in_time,
+            pending_overdue, on_time_rate, on_time_rate_766, rejected_at_desk)
+        values ('H31.305.09', 2024, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, null, 0, 0)
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["marts.mart_on_time.period_continuity"]
+    assert ("H31.305.09 (period=2024-01, pending_total=1, next_period_carried_over=0)"
+            in str(refusal))
+
+
 def test_a_unit_in_force_missing_from_the_yearly_table_closes_the_gate(province_dsn, docs_dir):
     province.execute(province_dsn,
                      "delete from marts.mart_on_time_yearly where unit_code = 'H31.SNV'")
