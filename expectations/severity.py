@@ -64,6 +64,21 @@ SEVERITIES: dict[str, Rule] = {
         "rules.md §1: working days of a year the calendar lacks are an error, not a guess",
     ),
     # marts (before publishing)
+    "marts.fct_cases.calendar_covers_computed_dates": Rule(
+        "blocking",
+        "rules.md §1: a due date past the calendar is not computed, so the case has no "
+        "timeliness and every rate it belongs to is wrong",
+    ),
+    "marts.fct_cases.procedure_version_nearest": Rule(
+        "warning",
+        "sources.md §3 allows the nearest version; the due date may differ from the one "
+        "in force, so the cases are listed for the vendor to correct",
+    ),
+    "marts.fct_cases.terminal_date_fallback": Rule(
+        "warning",
+        "rules.md §2 allows NgayTra / NgayCapNhat in place of NgayKetThucXuLy, flagged: the "
+        "timeliness may be judged on a later date than the real end of processing",
+    ),
     "marts.mart_on_time.bieu06_identities": Rule(
         "blocking",
         "Biểu 06 identities are the form's own arithmetic; a broken row is a wrong report",

@@ -50,6 +50,7 @@ class SuiteSpec:
 def all_suites() -> list[SuiteSpec]:
     """Every suite the gate runs, ingest boundary first, completeness last."""
     from expectations.suites import (
+        marts__fct_cases,
         marts__mart_on_time,
         marts__mart_on_time_yearly,
         marts__mart_online_service_rate,
@@ -64,6 +65,7 @@ def all_suites() -> list[SuiteSpec]:
         raw__deliveries.SUITE,
         raw__case_snapshots.SUITE,
         staging__stg_raw__cases.SUITE,
+        marts__fct_cases.SUITE,
         marts__mart_on_time.SUITE,
         marts__mart_on_time_yearly.SUITE,
         marts__mart_online_service_rate.SUITE,

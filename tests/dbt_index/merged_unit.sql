@@ -3,7 +3,7 @@
 insert into raw.deliveries (load_id, source_kind, feed_unit_code, delivery, record_kind, delivery_day, status, rows_read, rows_loaded, rows_quarantined)
 overriding system value values
     (1, 'reference', 'REFERENCE', 'reference/', 'reference', '2024-01-01', 'loaded', 0, 0, 0),
-    (2, 'csv', 'D1', 'hoso.csv', 'cases', '2024-12-31', 'loaded', 3, 3, 0),
+    (2, 'csv', 'D1', 'hoso.csv', 'cases', '2024-12-31', 'loaded', 4, 4, 0),
     (3, 'csv', 'D1', 'sukien.csv', 'events', '2024-12-31', 'loaded', 1, 1, 0);
 
 insert into raw.ref_units (load_id, unit_code, unit_name, unit_kind, parent_code, valid_from, valid_to, successor_code) values
@@ -18,7 +18,9 @@ insert into raw.ref_procedures (load_id, procedure_code, procedure_name, sector,
 insert into raw.case_snapshots (load_id, record_no, case_code, unit_code, procedure_code, channel, received_at, appointment_at, terminal_at, returned_at, status_code, applicant_id, applicant_name, paid_online, result_digitised, rating, updated_at) values
     (2, 1, 'X', 'C1', 'P10', 1, '2023-12-27 09:00+07', '2024-01-11 17:00+07', '2024-01-05 10:00+07', null, 9, '031', 'Ngô Văn Sáu', 1, 1, null, '2024-01-05 10:00+07'),
     (2, 2, 'Y', 'C1', 'P10', 2, '2023-12-28 09:00+07', '2024-01-12 17:00+07', '2024-03-25 10:00+07', null, 10, '032', 'Vũ Thị Bảy', null, 1, null, '2024-03-25 10:00+07'),
-    (2, 3, 'Z', 'C2', 'P10', 1, '2024-02-01 09:00+07', '2024-02-22 17:00+07', '2024-02-22 10:00+07', null, 9, '033', 'Lý Văn Tám', 0, 0, null, '2024-02-22 10:00+07');
+    (2, 3, 'Z', 'C2', 'P10', 1, '2024-02-01 09:00+07', '2024-02-22 17:00+07', '2024-02-22 10:00+07', null, 9, '033', 'Lý Văn Tám', 0, 0, null, '2024-02-22 10:00+07'),
+    -- Past the calendar (the default covers 2018-2027): no due date, no timeliness.
+    (2, 4, 'W', 'C2', 'P10', 1, '2027-12-28 09:00+07', null, '2027-12-30 10:00+07', null, 9, '034', 'Đinh Thị Chín', null, null, null, '2027-12-30 10:00+07');
 
 insert into raw.case_events (load_id, record_no, event_no, case_code, event_type, event_at, new_appointment_at, receiving_unit_code, reason) values
     (3, 1, 0, 'Y', 'XIN_LOI', '2024-01-10 09:00+07', '2024-03-29 17:00+07', null, 'Chờ xác minh đất đai');

@@ -11,7 +11,7 @@ Hand-made raw rows (merged_unit.sql): district D1 with communes C1 and C2; C1 ce
   new date kept. No fee, result digitised.
 And one of C2's: Z received Thu 2024-02-01, due Thu 2024-02-22 (2, 5, 6, 7 Feb, Tết 8-14
 Feb off, 15, 16, 19, 20, 21, 22), result 2024-02-22 -> ON_TIME; fee not paid online, result
-not digitised.
+not digitised. W (C2, received 2027) has no due date: the calendar ends in 2027.
 """
 from __future__ import annotations
 
@@ -123,4 +123,13 @@ def test_district_index_counts_the_merged_communes_cases(merged_dsn):
     # The cases of the merged commune count for the district through the successor.
     assert query(merged_dsn, """
         select case_code, unit_code, ranking_unit_code from marts.fct_cases order by 1""") == [
-        ("X", "C1", "D1"), ("Y", "C1", "D1"), ("Z", "C2", "D1")]
+        ("W", "C2", "D1"), ("X", "C1", "D1"), ("Y", "C1", "D1"), ("Z", "C2", "D1")]
+
+
+def test_a_due_date_past_the_calendar_is_null_and_gives_no_timeliness(merged_dsn):
+    # W: received Tue 2027-12-28, 10 working days run into 2028, which the default calendar
+    # (2018-2027) lacks: no statutory or final due date, so no timeliness (not EARLY), and
+    # the not_null_within_calendar test of fct_cases.due_date lets it through.
+    assert query(merged_dsn, """
+        select statutory_due_date, due_date, timeliness, working_days_late
+        from marts.fct_cases where case_code = 'W'""") == [(None, None, None, None)]

@@ -18,11 +18,16 @@ UNITS_IN_FORCE = ("H31.305", "H31.305.01", "H31.305.07", "H31.SNV")
 
 _STAND_INS = """
 drop table if exists staging.stg_raw__cases, intermediate.int_calendar__days, marts.dim_units,
+    marts.fct_cases,
     marts.mart_on_time, marts.mart_on_time_yearly, marts.mart_online_service_rate,
     marts.mart_online_service_rate_yearly;
 create table staging.stg_raw__cases (
     case_code text, unit_code text, procedure_code text, status_code smallint,
     received_date date, terminal_at_date date, appointment_date date);
+create table marts.fct_cases (
+    case_code text, unit_code text, procedure_code text, sector text, received_date date,
+    original_due_date date, statutory_due_date date, due_date date, terminal_date date,
+    terminal_date_fallback boolean, procedure_version_nearest boolean);
 create table intermediate.int_calendar__days (
     calendar_date date primary key, calendar_year integer, is_working_day boolean,
     working_day_index integer);
@@ -121,6 +126,11 @@ insert into staging.stg_raw__cases values
     ('H31.305-api-1', 'H31.305', '1.001612', 10, '2024-08-01', '2024-08-05', '2024-08-06'),
     ('H31.305-api-2', 'H31.305.01', '1.001612', 10, '2024-08-01', '2024-08-05', '2024-08-06'),
     ('H31.305-api-3', 'H31.305.07', '1.001612', 9, '2024-08-01', '2024-08-02', null);
+insert into marts.fct_cases
+select case_code, unit_code, procedure_code, 'Hộ tịch', received_date, appointment_date,
+       coalesce(appointment_date, received_date + 3), coalesce(appointment_date, received_date + 3),
+       terminal_at_date, false, false
+from staging.stg_raw__cases;
 insert into intermediate.int_calendar__days
 select d::date, extract(year from d)::int, extract(isodow from d) < 6,
        (count(*) filter (where extract(isodow from d) < 6) over (order by d))::int

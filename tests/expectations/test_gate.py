@@ -165,6 +165,58 @@ def test_pending_cases_of_a_merged_unit_without_a_next_row_close_the_gate(provin
             in str(refusal))
 
 
+def test_a_due_date_past_the_calendar_closes_the_gate_naming_the_year(province_dsn, docs_dir):
+    # Received Mon 30 Dec 2024, still open; its due date ran past the calendar, which covers
+    # 2024-2025 only (2025 would be covered, so the working days ran out in 2026): 1 case.
+    province.execute(province_dsn, """
+        insert into marts.fct_cases values ('H31.305.01-late', 'H31.305.01', '1.001612',
+            'Hộ tịch', '2024-12-30', null, null, null, null, false, false)
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["marts.fct_cases.calendar_covers_computed_dates"]
+    assert "H31.305.01 (year=2026, cases=1)" in str(refusal)
+
+
+def test_cases_without_due_date_are_counted_by_missing_year(province_dsn, docs_dir):
+    # Two cases of H31.SNV whose terminal dates (2026-01-05) lie past the calendar and whose
+    # due dates were not computed: the first missing year from receipt on, 2026, 2 cases.
+    province.execute(province_dsn, """
+        insert into marts.fct_cases values
+            ('SNV-a', 'H31.SNV', '2.000889', 'Xây dựng', '2024-12-02', '2026-01-02',
+             null, null, '2026-01-05', false, false),
+            ('SNV-b', 'H31.SNV', '2.000889', 'Xây dựng', '2024-12-03', null,
+             null, null, '2026-01-05', false, false)
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["marts.fct_cases.calendar_covers_computed_dates"]
+    assert "H31.SNV (year=2026, cases=2)" in str(refusal)
+
+
+def test_nearest_version_and_terminal_fallback_are_warnings_listing_cases(province_dsn, docs_dir):
+    province.execute(province_dsn, """
+        update marts.fct_cases set procedure_version_nearest = true
+        where case_code = 'H31.305-api-1';
+        update marts.fct_cases set terminal_date_fallback = true
+        where case_code in ('H31.305-api-2', 'H31.SNV-202403-1');
+    """)
+
+    gate.run_checks(province_dsn, YEAR, docs_dir=docs_dir)
+    decision = gate.assert_open(province_dsn, YEAR)
+
+    warnings = {w.check: w for w in decision.warnings}
+    assert sorted(warnings) == ["marts.fct_cases.procedure_version_nearest",
+                                "marts.fct_cases.terminal_date_fallback"]
+    nearest = warnings["marts.fct_cases.procedure_version_nearest"]
+    assert (nearest.observed, [r["case_code"] for r in nearest.rows]) == (1, ["H31.305-api-1"])
+    fallback = warnings["marts.fct_cases.terminal_date_fallback"]
+    assert (fallback.observed, sorted(r["case_code"] for r in fallback.rows)) == (
+        2, ["H31.305-api-2", "H31.SNV-202403-1"])
+
+
 def test_a_unit_in_force_missing_from_the_yearly_table_closes_the_gate(province_dsn, docs_dir):
     province.execute(province_dsn,
                      "delete from marts.mart_on_time_yearly where unit_code = 'H31.SNV'")

@@ -74,6 +74,9 @@ final as (
         supplement_requests,
         case
             when not is_terminal then null
+            -- A due date the calendar cannot compute gives no timeliness (rules.md §1):
+            -- the quality gate names the missing years instead of a guess.
+            when due_date is null then null
             when is_late_by_date or is_late_by_supplement_rule then 'LATE'
             when terminal_date = due_date then 'ON_TIME'
             else 'EARLY'
@@ -81,10 +84,10 @@ final as (
         case
             -- Late on a day off just after the due date: late all the same, 0 days.
             when is_late_by_date then {{ workdays_between('due_date', 'terminal_date') }}
-            when is_late_by_supplement_rule then 0
+            when is_late_by_supplement_rule and due_date is not null then 0
         end as working_days_late,
         coalesce(is_late_by_date, false) as is_late_by_date,
-        is_late_by_supplement_rule and not coalesce(is_late_by_date, false)
+        is_late_by_supplement_rule and due_date is not null and not coalesce(is_late_by_date, false)
             as is_late_only_by_supplement_rule,
         is_open_at_cutoff,
         due_date_at_cutoff,
