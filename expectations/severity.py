@@ -115,6 +115,16 @@ SEVERITIES: dict[str, Rule] = {
         "blocking",
         "a unit in force missing from the year's table would be ranked on no data",
     ),
+    "marts.mart_par_index_criteria.appraisal_score_missing": Rule(
+        "blocking",
+        "a missing appraisal score scores 0 points: the unit's total and rank would be "
+        "published wrong; waive it only when the council really gave no score",
+    ),
+    "marts.mart_par_index_criteria.appraisal_score_in_range": Rule(
+        "blocking",
+        "a score outside 0 to the criterion's maximum is a data-entry error that moves "
+        "the unit's total and rank",
+    ),
     # completeness (deliveries against sources.yml)
     "quality.completeness.monthly_deliveries": Rule(
         "blocking",

@@ -55,6 +55,7 @@ def all_suites() -> list[SuiteSpec]:
         marts__mart_on_time_yearly,
         marts__mart_online_service_rate,
         marts__mart_online_service_rate_yearly,
+        marts__mart_par_index_criteria,
         quality__completeness,
         raw__case_snapshots,
         raw__deliveries,
@@ -70,6 +71,7 @@ def all_suites() -> list[SuiteSpec]:
         marts__mart_on_time_yearly.SUITE,
         marts__mart_online_service_rate.SUITE,
         marts__mart_online_service_rate_yearly.SUITE,
+        marts__mart_par_index_criteria.SUITE,
         quality__completeness.SUITE,
     ]
 

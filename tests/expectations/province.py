@@ -18,7 +18,7 @@ UNITS_IN_FORCE = ("H31.305", "H31.305.01", "H31.305.07", "H31.SNV")
 
 _STAND_INS = """
 drop table if exists staging.stg_raw__cases, intermediate.int_calendar__days, marts.dim_units,
-    marts.fct_cases,
+    marts.fct_cases, marts.mart_par_index_criteria,
     marts.mart_on_time, marts.mart_on_time_yearly, marts.mart_online_service_rate,
     marts.mart_online_service_rate_yearly;
 create table staging.stg_raw__cases (
@@ -28,6 +28,9 @@ create table marts.fct_cases (
     case_code text, unit_code text, procedure_code text, sector text, received_date date,
     original_due_date date, statutory_due_date date, due_date date, terminal_date date,
     terminal_date_fallback boolean, procedure_version_nearest boolean);
+create table marts.mart_par_index_criteria (
+    ranking_unit_code text, period_year integer, criterion_code text, component text,
+    measure_value numeric, max_points numeric, source text, counted boolean);
 create table intermediate.int_calendar__days (
     calendar_date date primary key, calendar_year integer, is_working_day boolean,
     working_day_index integer);
@@ -131,6 +134,21 @@ select case_code, unit_code, procedure_code, 'Hộ tịch', received_date, appoi
        coalesce(appointment_date, received_date + 3), coalesce(appointment_date, received_date + 3),
        terminal_at_date, false, false
 from staging.stg_raw__cases;
+-- The two ranked units' appraisal scores: the methodology's SURVEY (0-10 points) and
+-- SATISFACTION_PCT (0-100 %), two document-judged criteria, and a council score of a
+-- computed criterion (reported, not counted).
+insert into marts.mart_par_index_criteria
+select u.unit_code, 2024, c.criterion_code, c.component, c.score, c.max_points, c.source,
+       c.counted
+from (values ('H31.SNV'), ('H31.305')) as u(unit_code)
+cross join (values
+    ('SURVEY', 'survey', 8.5, 10.0, 'appraisal', true),
+    ('SATISFACTION_PCT', 'satisfaction', 91.0, 20.0, 'appraisal', true),
+    ('CC_THE_CHE', 'appraisal', 6.0, null, 'appraisal', true),
+    ('CC_CONG_CHUC', 'appraisal', 9.0, null, 'appraisal', true),
+    ('TTHC_ON_TIME', 'computed', 2.5, 3.0, 'appraisal', false),
+    ('TTHC_ON_TIME', 'computed', 98.5, 3.0, 'computed', true)
+) as c(criterion_code, component, score, max_points, source, counted);
 insert into intermediate.int_calendar__days
 select d::date, extract(year from d)::int, extract(isodow from d) < 6,
        (count(*) filter (where extract(isodow from d) < 6) over (order by d))::int

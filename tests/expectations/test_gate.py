@@ -217,6 +217,58 @@ def test_nearest_version_and_terminal_fallback_are_warnings_listing_cases(provin
         2, ["H31.305-api-2", "H31.SNV-202403-1"])
 
 
+def test_missing_appraisal_scores_close_the_gate_per_unit_and_criterion(province_dsn, docs_dir):
+    # H31.305: no SURVEY score (the methodology's row stays, without a measure) and no
+    # CC_CONG_CHUC row although H31.SNV has one; H31.SNV: no SATISFACTION_PCT.
+    province.execute(province_dsn, """
+        update marts.mart_par_index_criteria set measure_value = null
+        where (ranking_unit_code, criterion_code) in
+              (('H31.305', 'SURVEY'), ('H31.SNV', 'SATISFACTION_PCT'));
+        delete from marts.mart_par_index_criteria
+        where ranking_unit_code = 'H31.305' and criterion_code = 'CC_CONG_CHUC';
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["marts.mart_par_index_criteria.appraisal_score_missing"]
+    [failure] = refusal.failures
+    assert failure.observed == 3
+    assert sorted((r["unit_code"], r["criterion_code"]) for r in failure.rows) == [
+        ("H31.305", "CC_CONG_CHUC"), ("H31.305", "SURVEY"), ("H31.SNV", "SATISFACTION_PCT")]
+
+    # Waivable like any other blocking check, unit by unit.
+    check = "marts.mart_par_index_criteria.appraisal_score_missing"
+    for unit in ("H31.305", "H31.SNV"):
+        add_waiver(province_dsn, check, YEAR, "Giám đốc Sở Nội vụ",
+                   "Hội đồng thẩm định không chấm", NEXT_MONTH, unit)
+    assert [w.outcome.check for w in gate.assert_open(province_dsn, YEAR).waived] == [check]
+
+
+def test_appraisal_scores_out_of_range_close_the_gate(province_dsn, docs_dir):
+    # SURVEY 10.5 > 10 points; SATISFACTION_PCT 100.5 > 100 %; a document-judged -1 < 0;
+    # a council score 3.5 of TTHC_ON_TIME > 3.0. SATISFACTION_PCT 100 and a computed
+    # measure of 98.5 (a rate, not an appraisal score) are fine.
+    province.execute(province_dsn, """
+        update marts.mart_par_index_criteria set measure_value = case
+            when ranking_unit_code = 'H31.305' and criterion_code = 'SURVEY' then 10.5
+            when ranking_unit_code = 'H31.305' and criterion_code = 'SATISFACTION_PCT' then 100.5
+            when ranking_unit_code = 'H31.SNV' and criterion_code = 'SATISFACTION_PCT' then 100
+            when ranking_unit_code = 'H31.SNV' and criterion_code = 'CC_THE_CHE' then -1
+            when ranking_unit_code = 'H31.SNV' and criterion_code = 'TTHC_ON_TIME'
+                 and source = 'appraisal' then 3.5
+            else measure_value end
+    """)
+
+    refusal = closed_gate(province_dsn, docs_dir)
+
+    assert failing_checks(refusal) == ["marts.mart_par_index_criteria.appraisal_score_in_range"]
+    [failure] = refusal.failures
+    assert sorted((r["unit_code"], r["criterion_code"], r["score"], r["max_score"])
+                  for r in failure.rows) == [
+        ("H31.305", "SATISFACTION_PCT", 100.5, 100), ("H31.305", "SURVEY", 10.5, 10),
+        ("H31.SNV", "CC_THE_CHE", -1, None), ("H31.SNV", "TTHC_ON_TIME", 3.5, 3)]
+
+
 def test_a_unit_in_force_missing_from_the_yearly_table_closes_the_gate(province_dsn, docs_dir):
     province.execute(province_dsn,
                      "delete from marts.mart_on_time_yearly where unit_code = 'H31.SNV'")
