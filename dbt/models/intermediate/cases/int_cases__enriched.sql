@@ -1,6 +1,6 @@
 {#- One row per case (every status): the case's procedure version in force on its receipt
-    date, statutory and original appointments, terminal date and the rule parameters of
-    its receipt year (rules.md §2-3). -#}
+    date, statutory and original appointments, terminal date and the rule parameters in
+    force on its receipt date (rules.md §2-3). -#}
 {{ incremental_case_config(kept_cases='stg_raw__cases', kept_condition='true') }}
 
 with
@@ -75,7 +75,8 @@ dated as (
                 then coalesce(terminal_at_date, returned_date, updated_date)
         end as terminal_date,
         status_code in (7, 8, 9, 10) and terminal_at_date is null as terminal_date_fallback,
-        extract(year from coalesce(received_date, updated_date))::int as rule_year
+        -- Rules are chosen by the receipt date (rules.md); a case never received, by its update.
+        coalesce(received_date, updated_date) as rule_date
 
     from with_procedure
 
@@ -118,8 +119,8 @@ final as (
         events_load_id,
         reference_load_id,
         updated_date,
-        {{ rule_parameter('apology_lead_days', 'rule_year', 'int') }} as apology_lead_days,
-        {{ rule_parameter('multi_supplement_is_late', 'rule_year', 'boolean') }}
+        {{ rule_parameter('apology_lead_days', 'rule_date', 'int') }} as apology_lead_days,
+        {{ rule_parameter('multi_supplement_is_late', 'rule_date', 'boolean') }}
             as multi_supplement_is_late
 
     from dated
