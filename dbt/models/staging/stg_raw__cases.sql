@@ -57,7 +57,7 @@ renamed as (
         {{ local_date('updated_at') }} as updated_date,
         status_code,
         applicant_type,
-        {{ applicant_key('applicant_id') }} as applicant_key,
+        {{ applicant_key('applicant_id', 'applicant_type') }} as applicant_key,
         paid_online,
         result_digitised,
         rating,
