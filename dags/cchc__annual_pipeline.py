@@ -41,6 +41,6 @@ with DAG(
     ingested = ingest_feed.partial(
         data_dir="{{ params.data_dir }}", api_emulator_dir="{{ params.api_emulator_dir }}"
     ).expand(unit_code=feeds)
-    checks = run_quality_checks(year, "{{ params.data_dir }}")
+    checks = run_quality_checks(year, "{{ params.data_dir }}", cutoff="{{ params.cutoff_date }}")
     load_reference("{{ params.data_dir }}") >> feeds
     ingested >> year >> dbt_build_group() >> checks >> gate(year) >> build_report(year, "{{ params.out_dir }}")

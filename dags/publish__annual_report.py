@@ -27,5 +27,5 @@ with DAG(
     tags=["publish"],
 ):
     year = report_year(year="{{ params.year }}", previous=True)
-    checks = run_quality_checks(year, data_dir=str(data_dir()))
+    checks = run_quality_checks(year, data_dir=str(data_dir()), cutoff="{{ params.cutoff_date }}")
     year >> dbt_build_group() >> checks >> gate(year) >> build_report(year, "{{ params.out_dir }}")

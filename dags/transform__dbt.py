@@ -1,13 +1,14 @@
 """dbt build of staging → intermediate → marts, whenever raw cases or reference data change.
 
 One task per model (Cosmos), so the grid shows which model failed. Params: `report_year`
-(default: the current local year) and `cutoff_date` (default: 31 December of that year).
-Success updates the marts asset, which schedules `quality__gate`.
+(default: the current local year) and `cutoff_date` (default: 31 December of that year, or
+the run's day if earlier). Success updates the marts asset with the year and cut-off it was
+built for, which schedules `quality__gate` for them.
 """
 from _common.assets import RAW_CASES, RAW_REFERENCE
 from _common.dbt import dbt_build_group
 from _common.defaults import SCHEDULED_DEFAULT_ARGS, START_DATE
-from _common.tasks import marts_built, report_year
+from _common.tasks import cutoff_date, marts_built, report_year
 from airflow.sdk import DAG, Param
 
 with DAG(
@@ -26,4 +27,5 @@ with DAG(
     tags=["transform", "dbt"],
 ):
     year = report_year(year="{{ params.report_year }}")
-    year >> dbt_build_group() >> marts_built(year)
+    cutoff = cutoff_date(year, "{{ params.cutoff_date }}")
+    cutoff >> dbt_build_group() >> marts_built(year, cutoff)

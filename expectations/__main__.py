@@ -1,6 +1,6 @@
 """Command line of the quality gate.
 
-    python -m expectations check --year 2024 [--data-dir DIR] [--docs-dir DIR]
+    python -m expectations check --year 2024 [--cutoff-date 2024-06-30] [--data-dir DIR] [--docs-dir DIR]
     python -m expectations gate --year 2024
     python -m expectations waiver add --check CHECK --year 2024 --by NAME --reason TEXT \\
         --until 2025-03-31 [--unit UNIT]
@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--year", type=int, required=True)
     check.add_argument("--data-dir", type=Path, help="delivery directory (counts landed files)")
     check.add_argument("--docs-dir", type=Path, help="where to write the GX data docs")
+    check.add_argument("--cutoff-date", type=dt.date.fromisoformat,
+                       help="the marts' cut-off (ISO date; default 31 December of the year): "
+                            "completeness judges the months ended by then")
     decide = commands.add_parser("gate", help="decide from the latest run of the year")
     decide.add_argument("--year", type=int, required=True)
     waiver = commands.add_parser("waiver", help="manage waivers").add_subparsers(
@@ -73,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     dsn = args.dsn or warehouse_dsn()
     if args.command == "check":
-        run = gate.run_checks(dsn, args.year, args.data_dir, args.docs_dir)
+        run = gate.run_checks(dsn, args.year, args.data_dir, args.docs_dir, args.cutoff_date)
         failed = sum(not o.passed for o in run.outcomes)
         print(f"{len(run.outcomes)} checks, {failed} failed; data docs: {run.data_docs}")
         return _decide(dsn, args.year)

@@ -11,6 +11,9 @@ The rule, per feed kind (only case deliveries count: record kinds `cases` and
 * **in force**: the days of the month inside the feed row's `valid_from..valid_to`, the
   feed's own row's bounds (a carried unit cannot outlive its feed) and the unit's own
   existence in `raw.ref_units`. A month with at least one such day is expected.
+* **judged**: only the months that ended by the run's cut-off date (default 31 December
+  of the report year): the gate that runs after a build in June judges January to May,
+  not the months nobody could have delivered yet.
 * **csv** (daily files): at least one loaded case delivery whose `delivery_day` is in the
   month. The cadence is one file a day (`deliveries_expected` = days in force), but a day
   without cases may legitimately send nothing, so one file is the blocking minimum.
@@ -30,6 +33,7 @@ ingested" read differently; it does not change `complete`: only loaded data coun
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -66,9 +70,12 @@ feed_units as (
     left join raw.ref_units u on u.unit_code = f.unit_code
 ),
 months as (
-    select m as period_month, make_date(%(year)s, m, 1) as month_start,
-           (make_date(%(year)s, m, 1) + interval '1 month - 1 day')::date as month_end
-    from generate_series(1, 12) as m
+    select * from (
+        select m as period_month, make_date(%(year)s, m, 1) as month_start,
+               (make_date(%(year)s, m, 1) + interval '1 month - 1 day')::date as month_end
+        from generate_series(1, 12) as m
+    ) as all_months
+    where month_end <= %(cutoff_date)s
 ),
 expected as (
     select fu.*, mo.period_month, mo.month_start, mo.month_end,
@@ -136,12 +143,15 @@ def _landed_files(data_dir: Path, year: int) -> list[tuple[str, int]]:
 
 
 def build_matrix(
-    conn: psycopg.Connection, year: int, run_id: str, data_dir: str | os.PathLike | None = None
+    conn: psycopg.Connection, year: int, run_id: str, data_dir: str | os.PathLike | None = None,
+    cutoff_date: dt.date | None = None,
 ) -> int:
-    """Write the completeness matrix of `year` for run `run_id`; return its row count."""
+    """Write the completeness matrix of `year` for run `run_id` (the months ended by
+    `cutoff_date`, default 31 December); return its row count."""
     landed = _landed_files(Path(data_dir), year) if data_dir else []
     cursor = conn.execute(_MATRIX_SQL, {
         "year": year,
+        "cutoff_date": cutoff_date or dt.date(year, 12, 31),
         "run_id": run_id,
         "with_landing": data_dir is not None,
         "landed_feeds": [feed for feed, _ in landed],

@@ -85,21 +85,22 @@ class GateClosed(Exception):
 
 def run_checks(
     dsn: str, year: int, data_dir: str | os.PathLike | None = None,
-    docs_dir: Path | None = None,
+    docs_dir: Path | None = None, cutoff_date: dt.date | None = None,
 ) -> QualityRun:
     """Validate the warehouse for report year `year` and record one row per check.
 
     Builds the completeness matrix, runs every suite with GX, writes the data docs
     (`docs_dir`, default `data_docs_dir()`) and stores the results. `data_dir` is the
     delivery directory: when given, files landed there but never ingested are counted
-    in the completeness matrix.
+    in the completeness matrix. `cutoff_date` is the cut-off the marts were built with
+    (default 31 December of `year`): the matrix judges the months ended by then.
     """
     scope = Scope(year=year, run_id=str(uuid.uuid4()))
     docs = Path(docs_dir) if docs_dir else data_docs_dir()
     # Stamped before reading anything: a delivery landing mid-run makes the run stale.
     checked_at = dt.datetime.now(dt.UTC)
     with psycopg.connect(dsn) as conn:
-        completeness.build_matrix(conn, year, scope.run_id, data_dir)
+        completeness.build_matrix(conn, year, scope.run_id, data_dir, cutoff_date)
     outcomes = validate(dsn, scope, all_suites(), docs)
     with psycopg.connect(dsn) as conn:
         store.save_outcomes(conn, scope.run_id, year, checked_at, outcomes)

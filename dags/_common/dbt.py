@@ -19,10 +19,12 @@ from cchc.airflow_runner import dbt_manifest_path
 from cchc.settings import DBT_PROJECT_DIR
 
 #: Rendered when each dbt task runs; needs a DAG with `render_template_as_native_obj=True`
-#: (a year stays an int) and an upstream task `report_year`.
+#: (a year stays an int) and an upstream task `report_year`. The cut-off is the upstream
+#: task `cutoff_date`'s where the DAG has one (the scheduled build), else the param.
 _DBT_VARS = {
     "report_year": "{{ ti.xcom_pull(task_ids='report_year') }}",
-    "cutoff_date": "{{ params.get('cutoff_date') }}",
+    "cutoff_date": "{{ ti.xcom_pull(task_ids='cutoff_date') if 'cutoff_date' in dag.task_ids"
+                   " else params.get('cutoff_date') }}",
 }
 
 

@@ -168,19 +168,63 @@ def report_year(year: int | None, previous: bool = False) -> int:
     return local_year - 1 if previous else local_year
 
 
+def run_cutoff(year: int, cutoff: str | None, run_day: date) -> date:
+    """The data cut-off of a build: `cutoff` if given, else 31 December of `year` or the
+    run's day, whichever is earlier (a build in June judges open cases in June, not at a
+    December that has not come)."""
+    if cutoff:
+        return date.fromisoformat(str(cutoff))
+    return min(date(int(year), 12, 31), run_day)
+
+
+@task
+def cutoff_date(year: int, cutoff: str | None) -> str:
+    """The build's cut-off (ISO date, `run_cutoff`); its XCom is the dbt var `cutoff_date`."""
+    context = get_current_context()
+    when = context.get("logical_date") or context["dag_run"].run_after
+    return run_cutoff(year, cutoff, pendulum.instance(when).in_tz(LOCAL_TZ).date()).isoformat()
+
+
 @task(outlets=[MARTS])
-def marts_built(year: int) -> int:
-    """Marks the marts as rebuilt for `year`, which schedules the quality gate."""
-    get_current_context()["outlet_events"][MARTS].extra = {"report_year": year}
+def marts_built(year: int, cutoff: str) -> int:
+    """Marks the marts as rebuilt for `year` at `cutoff`, which schedules the quality gate."""
+    get_current_context()["outlet_events"][MARTS].extra = {"report_year": year,
+                                                           "cutoff_date": cutoff}
     return year
 
 
+def scope_of_marts_build(events) -> dict:
+    """{"year", "cutoff_date"} of the newest marts build among triggering asset `events`
+    (their `extra`, set by `marts_built`)."""
+    built = [e for e in events if (e.extra or {}).get("report_year")]
+    if not built:
+        raise AirflowFailException(
+            "No report year: the run was not triggered by a marts build. Trigger it with "
+            '{"year": 2025} (the year the marts were built for).')
+    newest = max(built, key=lambda e: e.timestamp)
+    year = int(newest.extra["report_year"])
+    cutoff = newest.extra.get("cutoff_date") or date(year, 12, 31).isoformat()
+    return {"year": year, "cutoff_date": cutoff}
+
+
+@task(multiple_outputs=True)
+def gate_scope(year: int | None) -> dict:
+    """What the gate judges: the `year` param (cut-off 31 December), else the report year
+    and cut-off of the marts build that triggered the run, never the current date."""
+    if year:
+        return {"year": int(year), "cutoff_date": date(int(year), 12, 31).isoformat()}
+    triggering = get_current_context().get("triggering_asset_events") or {}
+    return scope_of_marts_build(triggering.get(MARTS, []))
+
+
 @task(outlets=[QUALITY_RESULTS])
-def run_quality_checks(year: int, data_dir: str) -> str:
-    """Every suite and the completeness matrix for `year` into quality.check_results; the run id."""
+def run_quality_checks(year: int, data_dir: str, cutoff: str | None = None) -> str:
+    """Every suite and the completeness matrix for `year` into quality.check_results; the run
+    id. The matrix judges the months ended by `cutoff` (default 31 December)."""
     from expectations.gate import run_checks
 
-    result = run_checks(_dsn(), int(year), data_dir)
+    result = run_checks(_dsn(), int(year), data_dir,
+                        cutoff_date=date.fromisoformat(str(cutoff)) if cutoff else None)
     progress.info("Quality run for %s: %d checks, %d blocking failures; data docs %s", year,
                   len(result.outcomes), len(result.blocking_failures), result.data_docs)
     return result.run_id

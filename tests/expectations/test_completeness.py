@@ -16,11 +16,11 @@ _COLUMNS = """period_month, deliveries_expected, deliveries_received, deliveries
               rows_quarantined, complete, files_landed"""
 
 
-def matrix(dsn: str, data_dir=None) -> dict[tuple[str, str], list[tuple]]:
+def matrix(dsn: str, data_dir=None, cutoff_date=None) -> dict[tuple[str, str], list[tuple]]:
     """(unit, feed) → its rows by month, from a fresh run of `build_matrix`."""
     run_id = str(uuid.uuid4())
     with psycopg.connect(dsn) as conn:
-        build_matrix(conn, YEAR, run_id, data_dir)
+        build_matrix(conn, YEAR, run_id, data_dir, cutoff_date)
         rows = conn.execute(
             f"select unit_code, feed_unit_code, {_COLUMNS} from quality.completeness "
             "where run_id = %s order by unit_code, feed_unit_code, period_month", (run_id,)
@@ -132,3 +132,23 @@ def test_last_delivery_time_is_the_latest_case_delivery_of_the_month(province_ds
         ).fetchone()
     assert received == 2  # the event file is not a case delivery
     assert last == dt.datetime(2024, 1, 20, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def test_only_months_ended_by_the_cutoff_are_judged(province_dsn):
+    # A build on 15 June 2024: nothing of July to December has arrived yet, nor June's
+    # workbook; the months judged are January to May, all delivered.
+    province.execute(province_dsn, """
+        delete from raw.case_snapshots where load_id in (select load_id from raw.deliveries
+            where delivery_day >= '2024-06-01' and source_kind <> 'api');
+        delete from raw.deliveries where delivery_day >= '2024-06-01' and source_kind <> 'api';
+    """)
+
+    result = matrix(province_dsn, cutoff_date=dt.date(2024, 6, 15))
+
+    assert months(result["H31.SNV", "H31.SNV"]) == [1, 2, 3, 4, 5]
+    assert months(result["H31.305.07", "H31.305.07"]) == [1, 2, 3, 4, 5]
+    assert ("H31.305.07", "H31.305") not in result  # carried from July only
+    assert all(row[5] for rows in result.values() for row in rows)
+    # At the year's end the same data leaves June to December of H31.SNV missing.
+    assert months(matrix(province_dsn)["H31.SNV", "H31.SNV"], complete=False) == [
+        6, 7, 8, 9, 10, 11, 12]
