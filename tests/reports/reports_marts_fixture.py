@@ -189,7 +189,7 @@ def _criteria_rows() -> list[dict]:
     return rows
 
 
-def _monthly_rows(unit: str) -> list[dict]:
+def monthly_rows(unit: str) -> list[dict]:
     """Twelve months that add up to nothing in particular: the report shows them as given."""
     rows = []
     for month in range(1, 13):
@@ -253,7 +253,7 @@ def load_province(conn: psycopg.Connection) -> None:
             for unit, values in UNIT_YEARS.items()
         ],
     )
-    insert(conn, "marts.mart_on_time", [r for u in ("SNV", "H01") for r in _monthly_rows(u)])
+    insert(conn, "marts.mart_on_time", [r for u in ("SNV", "H01") for r in monthly_rows(u)])
     insert(
         conn,
         "marts.mart_apology_letters_yearly",

@@ -162,7 +162,7 @@ def test_workbook_has_each_units_months_under_its_year(built):
     snv = labels.index("Sở Nội vụ")
     assert labels[snv + 1 : snv + 13] == [f"Tháng {m}" for m in range(1, 13)]
     march = next(sheet.iter_rows(min_row=7 + snv + 3, max_row=7 + snv + 3, values_only=True))
-    # _monthly_rows: March has 3 online + 10 direct + 2 carried over, one case late
+    # monthly_rows: March has 3 online + 10 direct + 2 carried over, one case late
     assert march[1:6] == ("Tháng 3", 15, 3, 10, 2) and march[9] == 1
 
 
