@@ -104,7 +104,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from expectations.gate import GateClosed, assert_open
     from reports.build import build_annual_report
+    from reports.organisation import OrganisationError, load_organisation
 
+    try:
+        organisation = load_organisation(args.data_dir or settings.data_dir())
+    except OrganisationError as invalid:
+        print(invalid, file=sys.stderr)
+        return 2
     dsn = _prepare_warehouse()
     try:
         decision = assert_open(dsn, args.year)
@@ -112,7 +118,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(closed, file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else settings.reports_dir() / str(args.year)
-    files = build_annual_report(dsn, args.year, out, quality=decision)
+    files = build_annual_report(dsn, args.year, out, quality=decision, organisation=organisation)
     print(files.pdf)
     print(files.xlsx)
     print(files.html)
@@ -147,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="quality gate and annual report from the current marts")
     report.add_argument("--year", type=int, required=True)
     report.add_argument("--out", help="output folder (default .local/reports/<year>)")
+    report.add_argument("--data-dir", help="data directory whose reference/organisation.yml names "
+                        "the publisher (default: CCHC_DATA_DIR, else the bundled sample)")
     report.set_defaults(func=cmd_report)
 
     sample = sub.add_parser("sample-data", help="generate the sample province")

@@ -1,6 +1,6 @@
 """Build the annual report of a year: HTML, PDF and XLSX from the published marts.
 
-    build_annual_report(dsn, year, out_dir, quality=None) -> ReportFiles
+    build_annual_report(dsn, year, out_dir, quality=None, organisation=None) -> ReportFiles
 
 One build is one edition (`reports.editions`): the marts are read in a single
 repeatable-read snapshot, then the edition is recorded and the files are written from
@@ -18,6 +18,7 @@ from reports.charts import draw_charts
 from reports.data import read_report_data
 from reports.editions import record_edition
 from reports.figures import published_figures
+from reports.organisation import Organisation
 from reports.quality import read_quality_annex
 from reports.render import write_documents
 from reports.xlsx import write_workbook
@@ -31,12 +32,21 @@ class ReportFiles:
     edition_id: int
 
 
-def build_annual_report(dsn: str, year: int, out_dir: str | Path, quality=None) -> ReportFiles:
+def build_annual_report(
+    dsn: str,
+    year: int,
+    out_dir: str | Path,
+    quality=None,
+    organisation: Organisation | None = None,
+) -> ReportFiles:
     """Record a new edition of `year`'s report and write its HTML, PDF and XLSX to `out_dir`.
 
     `quality` is the quality gate's decision for this build (`GateDecision`: its run and
     the waivers it applied go into the annex); without it the latest quality run is shown.
+    `organisation` (reference/organisation.yml) names the publisher and signatory; without
+    it the documents say what to fill in.
     """
+    organisation = organisation or Organisation()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with psycopg.connect(dsn) as conn:
@@ -61,6 +71,6 @@ def build_annual_report(dsn: str, year: int, out_dir: str | Path, quality=None) 
             charts = draw_charts(data, out_dir / f"{stem}-bieu-do")
             html_path = out_dir / f"{stem}.html"
             pdf_path = out_dir / f"{stem}.pdf"
-            write_documents(data, edition, annex, charts, html_path, pdf_path)
-            xlsx_path = write_workbook(data, edition, out_dir / f"{stem}.xlsx")
+            write_documents(data, edition, annex, charts, organisation, html_path, pdf_path)
+            xlsx_path = write_workbook(data, edition, organisation, out_dir / f"{stem}.xlsx")
     return ReportFiles(html_path, pdf_path, xlsx_path, edition.edition_id)

@@ -19,6 +19,7 @@ from reports.data import ReportData, nested_unit_codes
 from reports.editions import Edition
 from reports.figures import describe_key, format_figure
 from reports.headlines import headlines
+from reports.organisation import Organisation
 from reports.quality import QualityAnnex
 from reports.text import (
     LEAGUE_LABELS,
@@ -102,8 +103,11 @@ def _completeness_rows(data: ReportData, annex: QualityAnnex) -> list[tuple[str,
     return sorted(rows, key=lambda row: vi_sort_key(row[0]))
 
 
-def _context(data: ReportData, edition: Edition, annex: QualityAnnex) -> dict:
+def _context(
+    data: ReportData, edition: Edition, annex: QualityAnnex, organisation: Organisation
+) -> dict:
     return {
+        "organisation": organisation,
         "year": data.year,
         "issued_on": edition.built_at.date(),
         "cutoff_date": data.cutoff_date,
@@ -165,12 +169,13 @@ def write_documents(
     edition: Edition,
     annex: QualityAnnex,
     charts: list[Chart],
+    organisation: Organisation,
     html_path: Path,
     pdf_path: Path,
 ) -> None:
     """Write the HTML (charts linked beside it) and the PDF (charts embedded)."""
     env = _environment()
-    context = _context(data, edition, annex)
+    context = _context(data, edition, annex, organisation)
     html_path.write_text(
         _render(env, context, charts, html_path.parent, for_pdf=False), encoding="utf-8"
     )

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports import bieu06
 from reports.data import ReportData
 from reports.editions import Edition
+from reports.organisation import Organisation
 from reports.text import LEAGUE_LABELS, SOURCE_LABELS, criterion_label, measure_unit
 
 COUNT_FORMAT = "#,##0"
@@ -91,8 +92,40 @@ def _write_row(ws: Worksheet, row: int, values: list, formats: list[str | None])
 Bieu06Line = tuple[int | None, str, dict, bool]
 
 
+def _signature_block(ws: Worksheet, row: int, organisation: Organisation) -> None:
+    """Preparer on the left, signatory on the right, room for the signature and stamp."""
+    right = bieu06.COLUMN_COUNT - 3  # the signatory spans the last four columns
+    lines = [
+        ("NGƯỜI LẬP BIỂU", organisation.upper("signatory_title"), BOLD),
+        (None, None, None),
+        (None, None, None),
+        (None, None, None),
+        (None, organisation.text("signatory_name"), BOLD),
+    ]
+    for offset, (left_text, right_text, font) in enumerate(lines):
+        current = row + offset
+        if left_text:
+            ws.cell(row=current, column=2, value=left_text).font = font
+            ws.cell(row=current, column=2).alignment = CENTER
+        if right_text:
+            ws.cell(row=current, column=right, value=right_text).font = font
+            ws.cell(row=current, column=right).alignment = CENTER
+            ws.merge_cells(
+                start_row=current,
+                start_column=right,
+                end_row=current,
+                end_column=bieu06.COLUMN_COUNT,
+            )
+        ws.row_dimensions[current].height = 18
+
+
 def _bieu06_sheet(
-    wb: Workbook, layout: PrintLayout, sheet_title: str, title: str, lines: list[Bieu06Line]
+    wb: Workbook,
+    layout: PrintLayout,
+    sheet_title: str,
+    title: str,
+    lines: list[Bieu06Line],
+    signatory: Organisation | None = None,
 ) -> None:
     ws = wb.create_sheet(sheet_title)
     _title(ws, title, bieu06.COLUMN_COUNT)
@@ -128,10 +161,14 @@ def _bieu06_sheet(
         ws.column_dimensions[get_column_letter(col)].width = 12
     ws.row_dimensions[first + 2].height = 45
     ws.freeze_panes = ws.cell(row=number_row + 1, column=3)
+    if signatory is not None:
+        _signature_block(ws, ws.max_row + 2, signatory)
     layout.apply(ws, landscape=True, title_rows=number_row, columns=bieu06.COLUMN_COUNT)
 
 
-def _bieu06_sheets(wb: Workbook, layout: PrintLayout, data: ReportData) -> None:
+def _bieu06_sheets(
+    wb: Workbook, layout: PrintLayout, data: ReportData, organisation: Organisation
+) -> None:
     """The year per unit with the province total, then each unit's months under its year."""
     yearly: list[Bieu06Line] = [
         (stt, data.unit_name(row["unit_code"]), row, False)
@@ -139,7 +176,12 @@ def _bieu06_sheets(wb: Workbook, layout: PrintLayout, data: ReportData) -> None:
     ]
     yearly.append((None, "Tổng cộng", bieu06.total_row(data.unit_years), True))
     _bieu06_sheet(
-        wb, layout, "Biểu 06", f"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH NĂM {data.year}", yearly
+        wb,
+        layout,
+        "Biểu 06",
+        f"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH NĂM {data.year}",
+        yearly,
+        signatory=organisation,
     )
     monthly: list[Bieu06Line] = []
     for stt, row in enumerate(data.unit_years, start=1):
@@ -297,7 +339,9 @@ def _edition_sheet(wb: Workbook, layout: PrintLayout, edition: Edition) -> None:
     layout.apply(ws, landscape=False, title_rows=0, columns=2)
 
 
-def write_workbook(data: ReportData, edition: Edition, path: Path) -> Path:
+def write_workbook(
+    data: ReportData, edition: Edition, organisation: Organisation, path: Path
+) -> Path:
     """Write the workbook of the report to `path`."""
     layout = PrintLayout(
         f"Báo cáo Chỉ số cải cách hành chính năm {data.year}",
@@ -305,7 +349,7 @@ def write_workbook(data: ReportData, edition: Edition, path: Path) -> Path:
     )
     wb = Workbook()
     wb.remove(wb.active)
-    _bieu06_sheets(wb, layout, data)
+    _bieu06_sheets(wb, layout, data, organisation)
     _league_sheet(wb, layout, data, "DEPARTMENTS", "Xếp hạng khối sở")
     _league_sheet(wb, layout, data, "DISTRICTS", "Xếp hạng khối huyện")
     _criteria_sheet(wb, layout, data)
