@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
+from expectations.severity import reading_of
 from reports import bieu06
 from reports.charts import Chart
 from reports.data import ReportData, nested_unit_codes
@@ -123,6 +124,7 @@ def _context(
         "quality": annex,
         "completeness": _completeness_rows(data, annex),
         "severity_labels": SEVERITY_LABELS,
+        "reading_of": reading_of,
         "unit_name": data.unit_name,
         "bieu06_header_rows": bieu06.header_rows(),
         "bieu06_numbers": bieu06.COLUMN_NUMBERS,

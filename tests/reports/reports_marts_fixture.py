@@ -372,15 +372,16 @@ def load_province(conn: psycopg.Connection) -> None:
             {
                 "run_id": RUN_ID,
                 "checked_at": dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
-                "suite": "marts__fct_cases",
-                "check": check,
+                "suite": suite,
+                "check": f"{suite.replace('__', '.', 1)}.{check}",
                 "passed": passed,
                 "observed": observed,
                 "severity": severity,
             }
-            for check, passed, observed, severity in (
-                ("received_date_present", True, 0, "blocking"),
-                ("appointment_not_before_receipt", False, 3, "blocking"),
+            for suite, check, passed, observed, severity in (
+                ("raw__case_snapshots", "required_fields", True, 0, "blocking"),
+                ("raw__case_snapshots", "duplicate_case_in_delivery", False, 4, "warning"),
+                ("staging__stg_raw__cases", "appointment_not_before_receipt", False, 3, "blocking"),
             )
         ],
     )
@@ -413,7 +414,7 @@ def load_province(conn: psycopg.Connection) -> None:
         "quality.waivers",
         [
             {
-                "check": "appointment_not_before_receipt",
+                "check": "staging.stg_raw__cases.appointment_not_before_receipt",
                 "unit_code": "H02",
                 "report_year": YEAR,
                 "waived_by": "Phó Giám đốc Sở Nội vụ",
