@@ -34,6 +34,9 @@ DDL = f"""
 create schema if not exists marts;
 create table marts.dim_units (unit_code text, unit_name text, unit_kind text,
     parent_code text, valid_from date, valid_to date, successor_code text);
+create table marts.dim_procedures (procedure_code text, procedure_name text, sector text,
+    authority_level text, statutory_days int, online_level text, valid_from date,
+    valid_to date);
 create table marts.mart_on_time (unit_code text, period_year int, period_month int, {BIEU06});
 create table marts.mart_on_time_yearly (unit_code text, period_year int, {BIEU06});
 create table marts.mart_overdue (unit_code text, period_year int, period_month int, {OVERDUE});
@@ -323,6 +326,29 @@ def load_province(conn: psycopg.Connection) -> None:
                 "rating_satisfaction_rate": None,
             }
             for unit, v in UNIT_YEARS.items()
+        ],
+    )
+    insert(
+        conn,
+        "marts.dim_procedures",
+        [
+            {
+                "procedure_code": code,
+                "procedure_name": name,
+                "sector": "Đất đai",
+                "authority_level": "DISTRICT",
+                "statutory_days": days,
+                "online_level": "PARTIAL",
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+            }
+            # 1.001234 was renamed on 1 July 2025: the report prints the name at the cut-off.
+            for code, name, days, valid_from, valid_to in (
+                ("1.001234", "Đăng ký đất đai lần đầu", 20, dt.date(2018, 1, 1),
+                 dt.date(2025, 6, 30)),
+                ("1.001234", "Đăng ký đất đai, tài sản gắn liền với đất lần đầu", 15,
+                 dt.date(2025, 7, 1), None),
+            )
         ],
     )
     insert(

@@ -167,6 +167,16 @@ def test_workbook_has_each_units_months_under_its_year(built):
     assert march[1:6] == ("Tháng 3", 15, 3, 10, 2) and march[9] == 1
 
 
+def test_late_procedures_are_named(pdf_text):
+    # mart_overdue_cases: H01 has three late cases of 1.001234 and one of 2.000567, which
+    # the fixture's catalogue lacks; 1.001234 is named as in force at 31/12/2025.
+    assert (
+        "Thủ tục có nhiều hồ sơ quá hạn nhất: Đăng ký đất đai, tài sản gắn liền với đất lần "
+        "đầu (mã 1.001234): 3 hồ sơ; thủ tục không có trong danh mục (mã 2.000567): 1 hồ sơ."
+    ) in pdf_text
+    assert "Đăng ký đất đai lần đầu" not in pdf_text
+
+
 def test_quality_annex_reads_in_vietnamese_with_the_id_in_small_print(pdf_text):
     annex = pdf_text[pdf_text.index("PHỤ LỤC. CHẤT LƯỢNG DỮ LIỆU") :]
     # The fixture's run: one blocking failure (3 rows), one warning (4 rows), one pass;
