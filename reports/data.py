@@ -278,3 +278,57 @@ def read_report_data(conn: psycopg.Connection, year: int) -> ReportData:
         methodology_versions=versions,
         cutoff_date=cutoff,
     )
+
+
+# Biểu 06 of a span of months from the monthly mart (rules.md §6): the flows — received
+# in the period, resolved in it — are the months' sums; the stocks are the first month's
+# carried over and the last month's pending. Received (3) is (4) + (5) + (6) again.
+_PERIOD_SQL = """
+with months as (
+    select * from marts.mart_on_time
+    where period_year = %(year)s and period_month between %(first_month)s and %(last_month)s
+),
+summed as (
+    select
+        unit_code,
+        sum(received_online)::int as received_online,
+        sum(received_direct_postal)::int as received_direct_postal,
+        (array_agg(carried_over order by period_month))[1] as carried_over,
+        sum(resolved_total)::int as resolved_total,
+        sum(resolved_early)::int as resolved_early,
+        sum(resolved_on_time)::int as resolved_on_time,
+        sum(resolved_late)::int as resolved_late,
+        (array_agg(pending_total order by period_month desc))[1] as pending_total,
+        (array_agg(pending_in_time order by period_month desc))[1] as pending_in_time,
+        (array_agg(pending_overdue order by period_month desc))[1] as pending_overdue
+    from months
+    group by unit_code
+)
+select
+    *,
+    received_online + received_direct_postal + carried_over as received_total
+from summed
+"""
+
+
+@dataclass(frozen=True)
+class PeriodData:
+    """Biểu 06 rows of one span of months of a year, one per unit, in report order."""
+
+    units: dict[str, Unit]
+    unit_rows: list[dict]
+    cutoff_date: dt.date
+
+    def unit_name(self, code: str) -> str:
+        return _name(self.units, code)
+
+
+def read_period_data(
+    conn: psycopg.Connection, year: int, first_month: int, last_month: int
+) -> PeriodData:
+    """Biểu 06 of months `first_month`…`last_month` of `year` from `marts.mart_on_time`."""
+    params = {"year": year, "first_month": first_month, "last_month": last_month}
+    units = _read_units(conn, dt.date(year, 12, 31))
+    leagues = _read_leagues(conn, params, units)
+    rows = _report_order(_rows(conn, _PERIOD_SQL, params), units, leagues)
+    return PeriodData(units, rows, _cutoff_date(conn, year))

@@ -21,9 +21,10 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import bieu06
-from reports.data import ReportData
+from reports.data import PeriodData, ReportData
 from reports.editions import Edition
 from reports.organisation import Organisation
+from reports.periods import Period
 from reports.text import LEAGUE_LABELS, SOURCE_LABELS, criterion_label, measure_unit
 
 COUNT_FORMAT = "#,##0"
@@ -354,5 +355,32 @@ def write_workbook(
     _league_sheet(wb, layout, data, "DISTRICTS", "Xếp hạng khối huyện")
     _criteria_sheet(wb, layout, data)
     _edition_sheet(wb, layout, edition)
+    wb.save(path)
+    return path
+
+
+def write_period_workbook(
+    period: Period, data: PeriodData, organisation: Organisation, path: Path
+) -> Path:
+    """The Biểu 06 of `period`, one sheet, laid out and printed as the yearly one."""
+    layout = PrintLayout(
+        f"Báo cáo tình hình, kết quả giải quyết TTHC {period.phrase}",
+        f"kỳ {period.start:%d/%m/%Y}–{min(period.end, data.cutoff_date):%d/%m/%Y}",
+    )
+    lines: list[Bieu06Line] = [
+        (stt, data.unit_name(row["unit_code"]), row, False)
+        for stt, row in enumerate(data.unit_rows, start=1)
+    ]
+    lines.append((None, "Tổng cộng", bieu06.total_row(data.unit_rows), True))
+    wb = Workbook()
+    wb.remove(wb.active)
+    _bieu06_sheet(
+        wb,
+        layout,
+        "Biểu 06",
+        f"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {period.label}",
+        lines,
+        signatory=organisation,
+    )
     wb.save(path)
     return path
