@@ -86,10 +86,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     _prepare_warehouse()
     conf.update({"data_dir": str(data_dir), "year": int(year), "out_dir": str(out_dir)})
     _say(f"running DAG {PIPELINE_DAG_ID} for {year} on {data_dir} …")
-    status = airflow_runner.run_dag(PIPELINE_DAG_ID, conf)
+    status = airflow_runner.run_dag(PIPELINE_DAG_ID, conf, total_feeds=_feed_count(data_dir))
     if status != 0:
-        _say(f"the pipeline failed (exit {status}); the task log above says where and why.")
-        return status
+        return status  # the progress display has said what failed and where to look
     latest = out_dir / "LATEST.txt"
     paths = latest.read_text(encoding="utf-8").split() if latest.exists() else []
     if not paths:
@@ -100,6 +99,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     for path in sorted(paths, key=lambda p: p.endswith(".html")):
         print(path)
     return 0
+
+
+def _feed_count(data_dir: Path) -> int | None:
+    """How many feeds the run will ingest (the progress bar's whole), if sources.yml is valid;
+    an invalid one is reported by the run's reference stage."""
+    from ingest.problems import IngestError
+    from ingest.registry import load_registry
+
+    try:
+        return len(load_registry(data_dir).feeds)
+    except IngestError:
+        return None
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ the report, its edition and "Trang N/M".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,15 +168,20 @@ def _bieu06_sheet(
     layout.apply(ws, landscape=True, title_rows=number_row, columns=bieu06.COLUMN_COUNT)
 
 
+def _units_with_total(rows: list[dict], unit_name: Callable[[str], str]) -> list[Bieu06Line]:
+    """A numbered line per unit's row, then the province total in bold."""
+    lines: list[Bieu06Line] = [
+        (stt, unit_name(row["unit_code"]), row, False) for stt, row in enumerate(rows, start=1)
+    ]
+    lines.append((None, "Tổng cộng", bieu06.total_row(rows), True))
+    return lines
+
+
 def _bieu06_sheets(
     wb: Workbook, layout: PrintLayout, data: ReportData, organisation: Organisation
 ) -> None:
     """The year per unit with the province total, then each unit's months under its year."""
-    yearly: list[Bieu06Line] = [
-        (stt, data.unit_name(row["unit_code"]), row, False)
-        for stt, row in enumerate(data.unit_years, start=1)
-    ]
-    yearly.append((None, "Tổng cộng", bieu06.total_row(data.unit_years), True))
+    yearly = _units_with_total(data.unit_years, data.unit_name)
     _bieu06_sheet(
         wb,
         layout,
@@ -367,11 +373,6 @@ def write_period_workbook(
         f"Báo cáo tình hình, kết quả giải quyết TTHC {period.phrase}",
         f"kỳ {period.start:%d/%m/%Y}–{min(period.end, data.cutoff_date):%d/%m/%Y}",
     )
-    lines: list[Bieu06Line] = [
-        (stt, data.unit_name(row["unit_code"]), row, False)
-        for stt, row in enumerate(data.unit_rows, start=1)
-    ]
-    lines.append((None, "Tổng cộng", bieu06.total_row(data.unit_rows), True))
     wb = Workbook()
     wb.remove(wb.active)
     _bieu06_sheet(
@@ -379,7 +380,7 @@ def write_period_workbook(
         layout,
         "Biểu 06",
         f"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {period.label}",
-        lines,
+        _units_with_total(data.unit_rows, data.unit_name),
         signatory=organisation,
     )
     wb.save(path)
