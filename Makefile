@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 DATA_DIR ?=
 YEAR ?=
 
-.PHONY: run test venv sample-data db-start db-stop db-status airflow lint lock bench clean
+.PHONY: run test venv sample-data db-start db-stop db-status airflow lint lock bench clean print-tools
 
 venv: $(VENV)/.installed
 
@@ -26,8 +26,16 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 run: venv
 	@$(PY) -m cchc.cli run $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(if $(YEAR),--year $(YEAR))
 
-test: venv
+test: venv print-tools
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# LibreOffice Calc (headless) prints the Excel workbook to PDF in the print-layout test.
+# Installed when missing and we may (root with apt-get); otherwise that test says why it skips.
+print-tools:
+	@command -v soffice >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& echo "[make] installing libreoffice-calc-nogui (Excel print-layout test) …" \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			libreoffice-calc-nogui >/dev/null; } || true
 
 sample-data: venv
 	@$(PY) -m cchc.cli sample-data

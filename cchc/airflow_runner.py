@@ -18,16 +18,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import quote
 
 from cchc import settings
+from cchc.progress import RunDisplay
 
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 DAGS_FOLDER = settings.PROJECT_ROOT / "dags"
@@ -128,11 +129,12 @@ def _metadata_revision(dsn: str) -> str | None:
         return row[0] if row else None
 
 
-def migrate(dsn: str) -> None:
+def migrate(dsn: str, log: TextIO | None = None) -> None:
     """`airflow db migrate`, skipped when this Airflow version already migrated this database.
 
     The fast path compares the database's alembic revision with the one recorded after our
     last migration (a stamp under AIRFLOW_HOME), which costs one query instead of ~8 s.
+    Alembic's output goes to `log` when given (a run's log file), else to the terminal.
     """
     ensure_metadata_db(dsn)
     airflow_home().mkdir(parents=True, exist_ok=True)
@@ -142,7 +144,10 @@ def migrate(dsn: str) -> None:
         recorded = json.loads(stamp.read_text(encoding="utf-8"))
         if recorded.get("airflow") == installed and recorded.get("revision") == _metadata_revision(dsn):
             return
-    subprocess.run([str(AIRFLOW_BIN), "db", "migrate"], env=_process_env(dsn), check=True)
+    if log is not None:
+        log.flush()
+    subprocess.run([str(AIRFLOW_BIN), "db", "migrate"], env=_process_env(dsn), check=True,
+                   stdout=log, stderr=subprocess.STDOUT if log is not None else None)
     stamp.write_text(json.dumps({"airflow": installed, "revision": _metadata_revision(dsn)}),
                      encoding="utf-8")
 
@@ -164,59 +169,39 @@ def precompile_dbt(dsn: str) -> Path:
     return manifest
 
 
-def init(dsn: str) -> None:
+def init(dsn: str, log: TextIO | None = None) -> None:
     """Everything a DAG run needs before it starts: metadata DB migrated, dbt manifest fresh."""
-    migrate(dsn)
+    migrate(dsn, log)
     precompile_dbt(dsn)
 
 
-#: A structured log line of Airflow: "<time>Z [<level>] <message>   [<logger>] key=value…".
-_LOG_LINE = re.compile(r"^\S+Z \[(?P<level>\w+)\s*\] (?P<message>.*?)\s+\[(?P<logger>[\w.]+)\]")
-
-
-class _Progress:
-    """Picks from `airflow dags test` output what a person follows: each task as it starts,
-    the lines our tasks log to `cchc.progress` (units, quality, report paths), and every
-    error with its traceback. The rest (dbt, Airflow internals) goes to the full log only."""
-
-    def __init__(self) -> None:
-        self._in_error = False
-
-    def wanted(self, line: str) -> bool:
-        match = _LOG_LINE.match(line)
-        if match is None:
-            return self._in_error  # a traceback or an exception's message lines
-        self._in_error = match["level"] in ("error", "critical")
-        message = match["message"]
-        return (self._in_error or match["logger"] == "cchc.progress"
-                or message.startswith(("[DAG TEST] starting", "DagRun Finished")))
-
-
-def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None) -> int:
+def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
+            total_feeds: int | None = None) -> int:
     """Run one DAG run with `airflow dags test`; return its exit status (0: the run succeeded).
 
-    Progress lines are printed as the run goes; the full output is kept under
-    `<AIRFLOW_HOME>/runs/`. The run uses the warehouse of `cchc.settings.warehouse_dsn()`.
-    `logical_date` picks the data interval: a daily ingest run at D covers the day before D.
+    The migrations' and the run's own output (Airflow, dbt) go to a log file under
+    `<AIRFLOW_HOME>/runs/`; the terminal gets the progress display (`cchc.progress`),
+    with a bar over `total_feeds` when given. The run uses the warehouse of
+    `cchc.settings.warehouse_dsn()`. `logical_date` picks the data interval: a daily
+    ingest run at D covers the day before D.
     """
     dsn = settings.warehouse_dsn()
-    init(dsn)
     cmd = [str(AIRFLOW_BIN), "dags", "test", dag_id]
     if logical_date is not None:
         cmd.append(logical_date.isoformat() if isinstance(logical_date, datetime) else logical_date)
     cmd += ["--conf", json.dumps(conf)]
     full_log = airflow_home() / "runs" / f"{dag_id}-{datetime.now():%Y%m%dT%H%M%S}.log"
     full_log.parent.mkdir(parents=True, exist_ok=True)
-    progress = _Progress()
-    with full_log.open("w", encoding="utf-8") as kept, subprocess.Popen(
-            cmd, env=_process_env(dsn), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, bufsize=1) as proc:
-        for line in proc.stdout:
-            kept.write(line)
-            if progress.wanted(line):
-                print(line, end="", flush=True)
-    outcome = "succeeded" if proc.returncode == 0 else f"failed (exit {proc.returncode})"
-    print(f"[cchc] DAG {dag_id} {outcome}; full log: {full_log}", flush=True)
+    with full_log.open("w", encoding="utf-8") as kept:
+        display = RunDisplay(full_log, total_feeds)
+        init(dsn, kept)
+        kept.flush()
+        with subprocess.Popen(cmd, env=_process_env(dsn), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
+            for line in proc.stdout:
+                kept.write(line)
+                display.feed(line)
+        display.finish(proc.returncode)
     return proc.returncode
 
 

@@ -26,6 +26,12 @@ def sample_dir() -> Path:
     return state_dir() / "sample"
 
 
+def data_dir() -> Path:
+    """The Department's data directory (sources.md §1b): CCHC_DATA_DIR, else the sample's."""
+    configured = os.environ.get("CCHC_DATA_DIR")
+    return Path(configured) if configured else sample_dir() / "data"
+
+
 def reports_dir() -> Path:
     """Default output folder of the annual report."""
     return Path(os.environ.get("CCHC_REPORTS_DIR", state_dir() / "reports")).resolve()

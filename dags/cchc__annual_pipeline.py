@@ -43,4 +43,5 @@ with DAG(
     ).expand(unit_code=feeds)
     checks = run_quality_checks(year, "{{ params.data_dir }}", cutoff="{{ params.cutoff_date }}")
     load_reference("{{ params.data_dir }}") >> feeds
-    ingested >> year >> dbt_build_group() >> checks >> gate(year) >> build_report(year, "{{ params.out_dir }}")
+    ingested >> year >> dbt_build_group() >> checks >> gate(year) >> build_report(
+        year, "{{ params.out_dir }}", "{{ params.data_dir }}")

@@ -28,4 +28,5 @@ with DAG(
 ):
     year = report_year(year="{{ params.year }}", previous=True)
     checks = run_quality_checks(year, data_dir=str(data_dir()), cutoff="{{ params.cutoff_date }}")
-    year >> dbt_build_group() >> checks >> gate(year) >> build_report(year, "{{ params.out_dir }}")
+    year >> dbt_build_group() >> checks >> gate(year) >> build_report(
+        year, "{{ params.out_dir }}", str(data_dir()))

@@ -139,3 +139,116 @@ def severity_of(check: str) -> Severity:
         return SEVERITIES[check].severity
     except KeyError:
         raise KeyError(f"check {check!r} has no severity in expectations/severity.py") from None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the quality annex of the report presents a check to a department head.
+
+    `title` names the check in Vietnamese; `failing` is one sentence on what a failure
+    means for the figures; `if_warning` (warnings only) says what was loaded anyway and
+    why the report may still be published.
+    """
+
+    title: str
+    failing: str
+    if_warning: str = ""
+
+
+#: One entry per check of SEVERITIES (tests/expectations/test_suites.py holds them equal).
+READINGS: dict[str, Reading] = {
+    "raw.deliveries.rows_reconcile": Reading(
+        "Đối soát số dòng của từng lần giao dữ liệu",
+        "Có dòng dữ liệu đã nhận nhưng không được nạp cũng không bị cách ly, tức là bị mất.",
+    ),
+    "raw.deliveries.quarantine_share": Reading(
+        "Tỷ lệ dòng dữ liệu bị cách ly",
+        "Một phần đáng kể dữ liệu đơn vị gửi bị cách ly vì sai định dạng hoặc thiếu thông tin.",
+        "Các dòng hợp lệ đã được nạp và tính đúng; dòng bị cách ly được lưu lại để đơn vị "
+        "gửi lại, không bị tính sai vào số liệu.",
+    ),
+    "raw.case_snapshots.required_fields": Reading(
+        "Hồ sơ có đủ các trường bắt buộc",
+        "Có hồ sơ thiếu mã hồ sơ, đơn vị, thủ tục, trạng thái hoặc thời điểm cập nhật nên "
+        "không xác định được thuộc về đâu.",
+    ),
+    "raw.case_snapshots.known_unit": Reading(
+        "Mã đơn vị của hồ sơ có trong danh mục",
+        "Có hồ sơ mang mã đơn vị không có trong danh mục, sẽ không được tính cho đơn vị nào.",
+    ),
+    "raw.case_snapshots.known_procedure": Reading(
+        "Mã thủ tục của hồ sơ có trong danh mục",
+        "Có hồ sơ mang mã thủ tục không có trong danh mục, nên không có thời hạn giải quyết "
+        "để xác định đúng hạn hay quá hạn.",
+    ),
+    "raw.case_snapshots.duplicate_case_in_delivery": Reading(
+        "Hồ sơ lặp lại trong cùng một lần giao",
+        "Phần mềm của đơn vị gửi cùng một hồ sơ nhiều lần trong một lần giao dữ liệu.",
+        "Mỗi hồ sơ chỉ được tính một lần theo trạng thái cập nhật mới nhất, đúng quy ước trao "
+        "đổi dữ liệu; đây là lỗi phần mềm cần đề nghị nhà cung cấp khắc phục.",
+    ),
+    "staging.stg_raw__cases.one_row_per_case": Reading(
+        "Mỗi hồ sơ chỉ có một dòng",
+        "Có hồ sơ xuất hiện hai lần và sẽ bị đếm hai lần trong mọi tỷ lệ.",
+    ),
+    "staging.stg_raw__cases.receipt_not_after_terminal": Reading(
+        "Ngày tiếp nhận không sau ngày kết thúc xử lý",
+        "Có hồ sơ kết thúc trước khi được tiếp nhận, nên ngày tháng và kết quả đúng hạn sai.",
+    ),
+    "staging.stg_raw__cases.appointment_not_before_receipt": Reading(
+        "Ngày hẹn trả không trước ngày tiếp nhận",
+        "Có hồ sơ hẹn trả trước ngày tiếp nhận, nên bị tính quá hạn một cách vô lý.",
+    ),
+    "staging.stg_raw__cases.calendar_covers_case_years": Reading(
+        "Lịch làm việc có đủ các năm của hồ sơ",
+        "Thiếu lịch ngày làm việc, ngày nghỉ của một năm có hồ sơ, nên không tính được hạn "
+        "giải quyết.",
+    ),
+    "marts.mart_on_time.bieu06_identities": Reading(
+        "Các đẳng thức của Biểu 06 theo tháng",
+        "Có dòng Biểu 06 theo tháng mà các cột không cộng khớp với nhau, tức là biểu sai.",
+    ),
+    "marts.mart_on_time_yearly.bieu06_identities": Reading(
+        "Các đẳng thức của Biểu 06 cả năm",
+        "Có dòng Biểu 06 cả năm mà các cột không cộng khớp, nên điểm chỉ số tính từ đó sai.",
+    ),
+    "marts.mart_on_time.period_continuity": Reading(
+        "Số hồ sơ chuyển kỳ giữa các tháng",
+        "Số hồ sơ đang giải quyết cuối tháng khác số chuyển sang tháng sau, tức là có hồ sơ "
+        "bị mất hoặc đếm hai lần.",
+    ),
+    "marts.mart_on_time_yearly.period_continuity": Reading(
+        "Số hồ sơ chuyển kỳ giữa các năm",
+        "Số hồ sơ đang giải quyết cuối năm khác số chuyển sang năm sau, tức là có hồ sơ "
+        "không được tính.",
+    ),
+    "marts.mart_on_time.rates_in_range": Reading(
+        "Tỷ lệ đúng hạn theo tháng trong khoảng 0–100%",
+        "Có tỷ lệ nằm ngoài 0–100%, là lỗi tính toán chứ không phải số đo.",
+    ),
+    "marts.mart_on_time_yearly.rates_in_range": Reading(
+        "Tỷ lệ đúng hạn cả năm trong khoảng 0–100%",
+        "Có tỷ lệ nằm ngoài 0–100%, nên điểm tiêu chí giải quyết đúng hạn sai.",
+    ),
+    "marts.mart_online_service_rate.rates_in_range": Reading(
+        "Tỷ lệ dịch vụ công trực tuyến theo tháng trong khoảng 0–100%",
+        "Có tỷ lệ nằm ngoài 0–100%, là lỗi tính toán chứ không phải số đo.",
+    ),
+    "marts.mart_online_service_rate_yearly.rates_in_range": Reading(
+        "Tỷ lệ dịch vụ công trực tuyến cả năm trong khoảng 0–100%",
+        "Có tỷ lệ nằm ngoài 0–100%, nên điểm các tiêu chí dịch vụ công trực tuyến sai.",
+    ),
+    "marts.mart_on_time_yearly.units_covered": Reading(
+        "Mọi đơn vị đang hoạt động có số liệu cả năm",
+        "Có đơn vị đang hoạt động không có dòng số liệu năm, sẽ bị xếp hạng khi không có dữ liệu.",
+    ),
+    "quality.completeness.monthly_deliveries": Reading(
+        "Đơn vị gửi đủ dữ liệu từng tháng",
+        "Có đơn vị thiếu dữ liệu của một tháng, nên chỉ được chấm trên một phần hồ sơ.",
+    ),
+}
+
+
+def reading_of(check: str) -> Reading:
+    """How the annex presents `check`; a check without one still prints, under its id."""
+    return READINGS.get(check, Reading(check, ""))

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from reports.build import build_annual_report
+from reports.organisation import load_organisation
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--year", type=int, required=True, help="report year, e.g. 2025")
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--dsn", help="warehouse DSN (default: cchc.settings.warehouse_dsn())")
+    parser.add_argument("--data-dir", help="data directory holding reference/organisation.yml")
     args = parser.parse_args(argv)
     if args.dsn:
         dsn = args.dsn
@@ -24,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         from cchc.settings import warehouse_dsn
 
         dsn = warehouse_dsn()
-    files = build_annual_report(dsn, args.year, args.out)
+    files = build_annual_report(
+        dsn, args.year, args.out, organisation=load_organisation(args.data_dir)
+    )
     print(f"edition {files.edition_id}\n{files.html}\n{files.pdf}\n{files.xlsx}")
     return 0
 

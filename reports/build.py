@@ -1,6 +1,8 @@
-"""Build the annual report of a year: HTML, PDF and XLSX from the published marts.
+"""Build the annual report of a year: HTML, PDF and XLSX from the published marts; and
+the Biểu 06 report of a month, quarter, half-year or year: PDF and XLSX.
 
-    build_annual_report(dsn, year, out_dir, quality=None) -> ReportFiles
+    build_annual_report(dsn, year, out_dir, quality=None, organisation=None) -> ReportFiles
+    build_period_report(dsn, period, out_dir, organisation=None) -> PeriodFiles
 
 One build is one edition (`reports.editions`): the marts are read in a single
 repeatable-read snapshot, then the edition is recorded and the files are written from
@@ -9,18 +11,21 @@ those rows in one transaction, so a build that fails to write leaves no edition 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
 from reports.charts import draw_charts
-from reports.data import read_report_data
+from reports.data import read_period_data, read_report_data
 from reports.editions import record_edition
 from reports.figures import published_figures
+from reports.organisation import Organisation
+from reports.periods import Period
 from reports.quality import read_quality_annex
-from reports.render import write_documents
-from reports.xlsx import write_workbook
+from reports.render import write_documents, write_period_pdf
+from reports.xlsx import write_period_workbook, write_workbook
 
 
 @dataclass(frozen=True)
@@ -31,12 +36,21 @@ class ReportFiles:
     edition_id: int
 
 
-def build_annual_report(dsn: str, year: int, out_dir: str | Path, quality=None) -> ReportFiles:
+def build_annual_report(
+    dsn: str,
+    year: int,
+    out_dir: str | Path,
+    quality=None,
+    organisation: Organisation | None = None,
+) -> ReportFiles:
     """Record a new edition of `year`'s report and write its HTML, PDF and XLSX to `out_dir`.
 
     `quality` is the quality gate's decision for this build (`GateDecision`: its run and
     the waivers it applied go into the annex); without it the latest quality run is shown.
+    `organisation` (reference/organisation.yml) names the publisher and signatory; without
+    it the documents say what to fill in.
     """
+    organisation = organisation or Organisation()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with psycopg.connect(dsn) as conn:
@@ -61,6 +75,32 @@ def build_annual_report(dsn: str, year: int, out_dir: str | Path, quality=None) 
             charts = draw_charts(data, out_dir / f"{stem}-bieu-do")
             html_path = out_dir / f"{stem}.html"
             pdf_path = out_dir / f"{stem}.pdf"
-            write_documents(data, edition, annex, charts, html_path, pdf_path)
-            xlsx_path = write_workbook(data, edition, out_dir / f"{stem}.xlsx")
+            write_documents(data, edition, annex, charts, organisation, html_path, pdf_path)
+            xlsx_path = write_workbook(data, edition, organisation, out_dir / f"{stem}.xlsx")
     return ReportFiles(html_path, pdf_path, xlsx_path, edition.edition_id)
+
+
+@dataclass(frozen=True)
+class PeriodFiles:
+    pdf: Path
+    xlsx: Path
+
+
+def build_period_report(
+    dsn: str, period: Period, out_dir: str | Path, organisation: Organisation | None = None
+) -> PeriodFiles:
+    """Write the Biểu 06 of `period` (from the monthly mart) as PDF and XLSX to `out_dir`.
+
+    Periodic reports are working documents sent to the People's Committee; the yearly
+    report's editions and restatement log are for the index, so none is recorded here.
+    """
+    organisation = organisation or Organisation()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with psycopg.connect(dsn) as conn:
+        data = read_period_data(conn, period.year, period.first_month, period.last_month)
+    stem = f"bieu-06-{period.code.lower()}"
+    pdf_path = out_dir / f"{stem}.pdf"
+    write_period_pdf(period, data, organisation, dt.date.today(), pdf_path)
+    xlsx_path = write_period_workbook(period, data, organisation, out_dir / f"{stem}.xlsx")
+    return PeriodFiles(pdf_path, xlsx_path)

@@ -28,6 +28,13 @@ class Unit:
     parent_code: str | None
 
 
+@dataclass(frozen=True)
+class LateProcedure:
+    code: str
+    name: str | None  # as of the report's cut-off; None for a code not in the catalogue
+    late_cases: int
+
+
 @dataclass
 class ReportData:
     """The marts' rows for one report year."""
@@ -43,8 +50,8 @@ class ReportData:
     unit_years: list[dict]
     # unit code → twelve Biểu 06 rows by month (months without a row are left out)
     unit_months: dict[str, list[dict]]
-    # unit code → [(procedure_code, late cases)], most late first
-    late_procedures: dict[str, list[tuple[str, int]]]
+    # unit code → [LateProcedure], most late first
+    late_procedures: dict[str, list[LateProcedure]]
     load_ids: list[str]
     methodology_versions: list[str]
     cutoff_date: dt.date
@@ -168,23 +175,37 @@ def _read_unit_months(conn, params) -> dict[str, list[dict]]:
     return dict(grouped)
 
 
-def _read_late_procedures(conn, params) -> dict[str, list[tuple[str, int]]]:
+def _read_late_procedures(conn, params) -> dict[str, list[LateProcedure]]:
     # A case belongs to the year it finished in, or, still open, to the cut-off's year.
+    # The name is the version's in force at the cut-off, else the latest version's.
     rows = _rows(
         conn,
         """
-        select unit_code, procedure_code, count(*) as late_cases
-        from marts.mart_overdue_cases
-        where extract(year from coalesce(terminal_date, as_of_date)) = %(year)s
-        group by unit_code, procedure_code
-        order by unit_code, count(*) desc, procedure_code
+        with late as (
+            select unit_code, procedure_code, count(*) as late_cases
+            from marts.mart_overdue_cases
+            where extract(year from coalesce(terminal_date, as_of_date)) = %(year)s
+            group by unit_code, procedure_code
+        )
+        select late.*, (
+            select p.procedure_name from marts.dim_procedures p
+            where p.procedure_code = late.procedure_code
+            order by p.valid_from <= %(cutoff)s and coalesce(p.valid_to, %(cutoff)s) >= %(cutoff)s
+                     desc,
+                     p.valid_from desc
+            limit 1
+        ) as procedure_name
+        from late
+        order by unit_code, late_cases desc, procedure_code
         """,
         params,
     )
-    grouped: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    grouped: dict[str, list[LateProcedure]] = defaultdict(list)
     for row in rows:
         if len(grouped[row["unit_code"]]) < TOP_LATE_PROCEDURES:
-            grouped[row["unit_code"]].append((row["procedure_code"], row["late_cases"]))
+            grouped[row["unit_code"]].append(
+                LateProcedure(row["procedure_code"], row["procedure_name"], row["late_cases"])
+            )
     return dict(grouped)
 
 
@@ -230,7 +251,8 @@ def _cutoff_date(conn, year: int) -> dt.date:
 
 def read_report_data(conn: psycopg.Connection, year: int) -> ReportData:
     """Read every mart row the report of `year` shows."""
-    params = {"year": year}
+    cutoff = _cutoff_date(conn, year)
+    params = {"year": year, "cutoff": cutoff}
     units = _read_units(conn, dt.date(year, 12, 31))
     leagues = _read_leagues(conn, params, units)
     load_ids = [
@@ -254,5 +276,59 @@ def read_report_data(conn: psycopg.Connection, year: int) -> ReportData:
         late_procedures=_read_late_procedures(conn, params),
         load_ids=load_ids,
         methodology_versions=versions,
-        cutoff_date=_cutoff_date(conn, year),
+        cutoff_date=cutoff,
     )
+
+
+# Biểu 06 of a span of months from the monthly mart (rules.md §6): the flows — received
+# in the period, resolved in it — are the months' sums; the stocks are the first month's
+# carried over and the last month's pending. Received (3) is (4) + (5) + (6) again.
+_PERIOD_SQL = """
+with months as (
+    select * from marts.mart_on_time
+    where period_year = %(year)s and period_month between %(first_month)s and %(last_month)s
+),
+summed as (
+    select
+        unit_code,
+        sum(received_online)::int as received_online,
+        sum(received_direct_postal)::int as received_direct_postal,
+        (array_agg(carried_over order by period_month))[1] as carried_over,
+        sum(resolved_total)::int as resolved_total,
+        sum(resolved_early)::int as resolved_early,
+        sum(resolved_on_time)::int as resolved_on_time,
+        sum(resolved_late)::int as resolved_late,
+        (array_agg(pending_total order by period_month desc))[1] as pending_total,
+        (array_agg(pending_in_time order by period_month desc))[1] as pending_in_time,
+        (array_agg(pending_overdue order by period_month desc))[1] as pending_overdue
+    from months
+    group by unit_code
+)
+select
+    *,
+    received_online + received_direct_postal + carried_over as received_total
+from summed
+"""
+
+
+@dataclass(frozen=True)
+class PeriodData:
+    """Biểu 06 rows of one span of months of a year, one per unit, in report order."""
+
+    units: dict[str, Unit]
+    unit_rows: list[dict]
+    cutoff_date: dt.date
+
+    def unit_name(self, code: str) -> str:
+        return _name(self.units, code)
+
+
+def read_period_data(
+    conn: psycopg.Connection, year: int, first_month: int, last_month: int
+) -> PeriodData:
+    """Biểu 06 of months `first_month`…`last_month` of `year` from `marts.mart_on_time`."""
+    params = {"year": year, "first_month": first_month, "last_month": last_month}
+    units = _read_units(conn, dt.date(year, 12, 31))
+    leagues = _read_leagues(conn, params, units)
+    rows = _report_order(_rows(conn, _PERIOD_SQL, params), units, leagues)
+    return PeriodData(units, rows, _cutoff_date(conn, year))

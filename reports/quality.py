@@ -4,7 +4,8 @@ The gate passes its decision to the report builder (`quality=`, an
 `expectations.gate.GateDecision`): the annex then shows that run and the waivers that let
 its failures through. Without a decision the latest run in `marts.quality_results` and
 every waiver recorded for the year are shown. Only attributes are read from the decision
-(`run_id`, `waived[].waivers[]`), so this package does not import `expectations`.
+(`run_id`, `waived[].waivers[]`); from `expectations` only the data module
+`expectations.severity` is imported, for each check's Vietnamese title and explanation.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 
 import psycopg
 from psycopg.rows import dict_row
+
+from expectations.severity import Reading, reading_of
 
 COMPLETE_MARK = "✓"
 MISSING_MARK = "✗"
@@ -26,6 +29,11 @@ class CheckResult:
     passed: bool
     observed: object
     severity: str
+
+    @property
+    def reading(self) -> Reading:
+        """Title and explanation for the annex (the id stays in small print)."""
+        return reading_of(self.check)
 
 
 @dataclass(frozen=True)

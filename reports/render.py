@@ -1,4 +1,5 @@
-"""Render the report's HTML and PDF from one Jinja2 template (templates/report.html.j2).
+"""Render the report's HTML and PDF from one Jinja2 template (templates/report.html.j2),
+and the periodic Biểu 06 report's PDF (templates/period.html.j2, same macros and style).
 
 The PDF is the same document rendered with `for_pdf`: xhtml2pdf page frames, absolute
 chart paths and the DejaVu fonts shipped with matplotlib embedded (they cover Vietnamese).
@@ -6,6 +7,7 @@ chart paths and the DejaVu fonts shipped with matplotlib embedded (they cover Vi
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import matplotlib
@@ -13,12 +15,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
+from expectations.severity import reading_of
 from reports import bieu06
 from reports.charts import Chart
-from reports.data import ReportData, nested_unit_codes
+from reports.data import PeriodData, ReportData, nested_unit_codes
 from reports.editions import Edition
 from reports.figures import describe_key, format_figure
 from reports.headlines import headlines
+from reports.organisation import Organisation
+from reports.periods import Period
 from reports.quality import QualityAnnex
 from reports.text import (
     LEAGUE_LABELS,
@@ -102,8 +107,22 @@ def _completeness_rows(data: ReportData, annex: QualityAnnex) -> list[tuple[str,
     return sorted(rows, key=lambda row: vi_sort_key(row[0]))
 
 
-def _context(data: ReportData, edition: Edition, annex: QualityAnnex) -> dict:
+def _form_context(organisation: Organisation) -> dict:
+    """What the shared macros (masthead, Biểu 06, signature) and the stylesheet need."""
     return {
+        "organisation": organisation,
+        "bieu06_header_rows": bieu06.header_rows(),
+        "bieu06_numbers": bieu06.COLUMN_NUMBERS,
+        "bieu06_columns": bieu06.COUNT_COLUMNS,
+        "fonts": {name: path.as_posix() for name, path in FONTS.items()},
+    }
+
+
+def _context(
+    data: ReportData, edition: Edition, annex: QualityAnnex, organisation: Organisation
+) -> dict:
+    return {
+        **_form_context(organisation),
         "year": data.year,
         "issued_on": edition.built_at.date(),
         "cutoff_date": data.cutoff_date,
@@ -119,12 +138,9 @@ def _context(data: ReportData, edition: Edition, annex: QualityAnnex) -> dict:
         "quality": annex,
         "completeness": _completeness_rows(data, annex),
         "severity_labels": SEVERITY_LABELS,
+        "reading_of": reading_of,
         "unit_name": data.unit_name,
-        "bieu06_header_rows": bieu06.header_rows(),
-        "bieu06_numbers": bieu06.COLUMN_NUMBERS,
-        "bieu06_columns": bieu06.COUNT_COLUMNS,
         "monthly_summary_rows": bieu06.MONTHLY_SUMMARY_ROWS,
-        "fonts": {name: path.as_posix() for name, path in FONTS.items()},
     }
 
 
@@ -165,13 +181,36 @@ def write_documents(
     edition: Edition,
     annex: QualityAnnex,
     charts: list[Chart],
+    organisation: Organisation,
     html_path: Path,
     pdf_path: Path,
 ) -> None:
     """Write the HTML (charts linked beside it) and the PDF (charts embedded)."""
     env = _environment()
-    context = _context(data, edition, annex)
+    context = _context(data, edition, annex, organisation)
     html_path.write_text(
         _render(env, context, charts, html_path.parent, for_pdf=False), encoding="utf-8"
     )
     _write_pdf(_render(env, context, charts, html_path.parent, for_pdf=True), pdf_path)
+
+
+def write_period_pdf(
+    period: Period,
+    data: PeriodData,
+    organisation: Organisation,
+    issued_on: dt.date,
+    pdf_path: Path,
+) -> None:
+    """The Biểu 06 report of `period` as a PDF: masthead, the table, signature block."""
+    context = {
+        **_form_context(organisation),
+        "period": period,
+        "period_end": min(period.end, data.cutoff_date),
+        "issued_on": issued_on,
+        "unit_rows": data.unit_rows,
+        "nested_units": nested_unit_codes(data.unit_rows, data.units),
+        "totals": bieu06.total_row(data.unit_rows),
+        "unit_name": data.unit_name,
+        "for_pdf": True,
+    }
+    _write_pdf(_environment().get_template("period.html.j2").render(context), pdf_path)

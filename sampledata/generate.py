@@ -30,6 +30,7 @@ from sampledata.write_csv import write_csv_feed
 from sampledata.write_reference import (
     write_appraisal,
     write_calendar,
+    write_organisation,
     write_procedures,
     write_sources,
     write_units,
@@ -142,6 +143,7 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, years: tuple[int, ..
     write_calendar(reference, calendar_rows)
     write_sources(reference, api_port)
     write_appraisal(reference, years, seed)
+    write_organisation(reference)
 
     return SampleInfo(
         data_dir=data_dir, api_dataset_dir=api_dir, resent_dir=resent_dir,

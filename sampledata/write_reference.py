@@ -1,4 +1,5 @@
-"""The Department's reference files (sources.md §1): units, procedures, calendar, sources, appraisal."""
+"""The Department's reference files (sources.md §1): units, procedures, calendar, sources,
+appraisal and the publisher (organisation.yml)."""
 from __future__ import annotations
 
 import csv
@@ -82,6 +83,19 @@ def write_sources(folder: Path, api_port: int) -> None:
     for feed in FEEDS:
         lines += _feed_yaml(feed, api_port)
     (folder / "sources.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_organisation(folder: Path) -> None:
+    """`organisation.yml`: a fictitious province's Department of Home Affairs."""
+    (folder / "organisation.yml").write_text(
+        "# Who publishes the reports (sources.md §1); the sample province is fictitious.\n"
+        'province_name: "Hải Hà"\n'
+        'department_name: "Sở Nội vụ"\n'
+        'signatory_title: "Giám đốc"\n'
+        'signatory_name: "Nguyễn Văn Mẫu"\n'
+        'document_prefix: "BC-SNV"\n',
+        encoding="utf-8",
+    )
 
 
 def write_appraisal(folder: Path, years: tuple[int, ...], seed: int) -> None:

@@ -6,7 +6,6 @@ loads the registry when a task runs and names the entry to fix.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import yaml
@@ -16,12 +15,9 @@ log = logging.getLogger(__name__)
 
 def data_dir() -> Path:
     """The data directory of the scheduled DAGs: CCHC_DATA_DIR, else the bundled sample."""
-    configured = os.environ.get("CCHC_DATA_DIR")
-    if configured:
-        return Path(configured)
-    from cchc.settings import sample_dir
+    from cchc.settings import data_dir as configured
 
-    return sample_dir() / "data"  # where sampledata.generate writes it
+    return configured()
 
 
 def feeds(data_dir: Path) -> list[tuple[str, str]]:

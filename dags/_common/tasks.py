@@ -101,10 +101,12 @@ def load_reference(data_dir: str) -> str:
     """Reference files (units, procedures, calendar, sources, appraisal) into raw.ref_*."""
     from ingest.pipeline import load_reference as load
     from ingest.problems import IngestError
+    from reports.organisation import OrganisationError, load_organisation
 
     try:
+        load_organisation(data_dir)  # validated now, not after the whole run at the report
         outcome = load(_dsn(), data_dir)
-    except IngestError as invalid:
+    except (IngestError, OrganisationError) as invalid:
         # Retrying cannot fix a file; nothing downstream may run on a half-valid reference.
         raise AirflowFailException(
             f"{invalid}\nFix these files in {data_dir}/reference, then rerun.") from None
@@ -248,17 +250,20 @@ def gate(year: int) -> str:
 
 
 @task
-def build_report(year: int, out_dir: str | None) -> list[str]:
+def build_report(year: int, out_dir: str | None, data_dir: str) -> list[str]:
     """The annual report (HTML, PDF, XLSX); writes their paths to <out_dir>/LATEST.txt.
 
     Runs after `gate`; the report's quality annex is the latest quality run, the one the
-    gate judged.
+    gate judged. The publisher comes from `<data_dir>/reference/organisation.yml`.
     """
     from cchc.settings import reports_dir
     from reports.build import build_annual_report
+    from reports.organisation import load_organisation
 
     out = Path(out_dir) if out_dir else reports_dir() / str(year)
-    files = build_annual_report(_dsn(), int(year), out)
+    files = build_annual_report(
+        _dsn(), int(year), out, organisation=load_organisation(data_dir)
+    )
     paths = [str(files.html), str(files.pdf), str(files.xlsx)]
     (out / "LATEST.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
     for path in paths:

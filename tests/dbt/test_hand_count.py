@@ -217,10 +217,22 @@ def test_load_audit_is_a_current_view(hand_warehouse):
 
 
 CORE_MARTS = [
-    "fct_cases", "mart_overdue_cases", "dim_units", "mart_on_time", "mart_on_time_yearly",
+    "fct_cases", "mart_overdue_cases", "dim_units", "dim_procedures", "mart_on_time", "mart_on_time_yearly",
     "mart_overdue", "mart_overdue_yearly", "mart_apology_letters", "mart_apology_letters_yearly",
     "load_audit", "quality_results",
 ]
+
+
+def test_dim_procedures_lists_every_version_with_its_name(hand_warehouse):
+    # hand_cases.sql: P5 changed on 2024-07-01 (5 → 7 days, PARTIAL → FULL), so two rows.
+    rows = query(hand_warehouse, """
+        select procedure_code, procedure_name, sector, statutory_days, online_level,
+               valid_from, valid_to
+        from marts.dim_procedures order by procedure_code, valid_from""")
+    assert [r[0] for r in rows] == ["P0", "P3", "P5", "P5", "P9"]
+    assert rows[2][1:] == ("Cấp phép xây dựng", "Xây dựng", 5, "PARTIAL",
+                           dt.date(2018, 1, 1), dt.date(2024, 6, 30))
+    assert rows[3][3:] == (7, "FULL", dt.date(2024, 7, 1), None)
 
 
 def test_inspector_reads_marts_and_nothing_below(hand_warehouse):

@@ -55,6 +55,22 @@ def test_run_succeeds_and_ends_with_the_report_path(pipeline):
     assert last.suffix == ".html" and last.exists()
 
 
+def test_run_prints_a_short_progress_display_and_keeps_the_rest_in_its_log(pipeline):
+    result, state = pipeline
+    printed = (result.stdout + result.stderr).splitlines()
+    assert len(printed) < 60, "\n".join(printed)
+    stages = [line.split(" ▸ ")[1].split(" —")[0] for line in printed if " ▸ " in line]
+    assert [s.split()[1] for s in dict.fromkeys(stages)] == [
+        "reference", "feeds", "dbt", "checks", "gate", "report"]
+    log = Path(next(line for line in printed if "full log:" in line).split("full log: ")[1])
+    assert log.parent == state / "airflow" / "runs"
+    kept = log.read_text(encoding="utf-8")
+    # Airflow's, dbt's and alembic's own lines went to the log, not the terminal
+    assert "[DAG TEST] starting task_id=ingest_feed" in kept
+    assert "[DAG TEST]" not in result.stdout
+    assert "dbt_build." in kept
+
+
 def test_report_files_exist_and_show_the_league_tables(pipeline, warehouse_dsn):
     result, _ = pipeline
     paths = [Path(line) for line in _lines(result)[-3:]]

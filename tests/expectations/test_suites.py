@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from expectations.severity import SEVERITIES
+from expectations.severity import READINGS, SEVERITIES
 from expectations.suites import Scope, all_suites, unexpected_rows
 from expectations.validation import sqlalchemy_url
 
@@ -20,6 +20,20 @@ def test_every_check_has_a_severity_and_every_severity_a_check():
     assert len(names) == len(set(names))
     assert set(names) == set(SEVERITIES)
     assert all(rule.reason.strip() for rule in SEVERITIES.values())
+
+
+def test_every_check_the_gate_runs_has_a_vietnamese_reading_for_the_annex():
+    # A check added to a suite (and to SEVERITIES) without a title fails here, by name.
+    names = {check.name for suite in all_suites() for check in suite.checks(SCOPE)}
+    assert sorted(names - set(READINGS)) == []
+    assert sorted(set(SEVERITIES) - set(READINGS)) == []
+    assert sorted(set(READINGS) - set(SEVERITIES)) == []
+    for name, reading in READINGS.items():
+        assert reading.title.strip() and reading.failing.strip(), name
+        # one sentence: ends with a full stop and holds no other
+        assert reading.failing.endswith(".") and ". " not in reading.failing, name
+        warning = SEVERITIES[name].severity == "warning"
+        assert bool(reading.if_warning.strip()) == warning, name
 
 
 @pytest.mark.parametrize("suite", all_suites(), ids=lambda suite: suite.name)

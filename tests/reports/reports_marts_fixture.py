@@ -34,6 +34,9 @@ DDL = f"""
 create schema if not exists marts;
 create table marts.dim_units (unit_code text, unit_name text, unit_kind text,
     parent_code text, valid_from date, valid_to date, successor_code text);
+create table marts.dim_procedures (procedure_code text, procedure_name text, sector text,
+    authority_level text, statutory_days int, online_level text, valid_from date,
+    valid_to date);
 create table marts.mart_on_time (unit_code text, period_year int, period_month int, {BIEU06});
 create table marts.mart_on_time_yearly (unit_code text, period_year int, {BIEU06});
 create table marts.mart_overdue (unit_code text, period_year int, period_month int, {OVERDUE});
@@ -189,7 +192,7 @@ def _criteria_rows() -> list[dict]:
     return rows
 
 
-def _monthly_rows(unit: str) -> list[dict]:
+def monthly_rows(unit: str) -> list[dict]:
     """Twelve months that add up to nothing in particular: the report shows them as given."""
     rows = []
     for month in range(1, 13):
@@ -253,7 +256,7 @@ def load_province(conn: psycopg.Connection) -> None:
             for unit, values in UNIT_YEARS.items()
         ],
     )
-    insert(conn, "marts.mart_on_time", [r for u in ("SNV", "H01") for r in _monthly_rows(u)])
+    insert(conn, "marts.mart_on_time", [r for u in ("SNV", "H01") for r in monthly_rows(u)])
     insert(
         conn,
         "marts.mart_apology_letters_yearly",
@@ -327,6 +330,29 @@ def load_province(conn: psycopg.Connection) -> None:
     )
     insert(
         conn,
+        "marts.dim_procedures",
+        [
+            {
+                "procedure_code": code,
+                "procedure_name": name,
+                "sector": "Đất đai",
+                "authority_level": "DISTRICT",
+                "statutory_days": days,
+                "online_level": "PARTIAL",
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+            }
+            # 1.001234 was renamed on 1 July 2025: the report prints the name at the cut-off.
+            for code, name, days, valid_from, valid_to in (
+                ("1.001234", "Đăng ký đất đai lần đầu", 20, dt.date(2018, 1, 1),
+                 dt.date(2025, 6, 30)),
+                ("1.001234", "Đăng ký đất đai, tài sản gắn liền với đất lần đầu", 15,
+                 dt.date(2025, 7, 1), None),
+            )
+        ],
+    )
+    insert(
+        conn,
         "marts.mart_overdue_cases",
         [
             {
@@ -372,15 +398,16 @@ def load_province(conn: psycopg.Connection) -> None:
             {
                 "run_id": RUN_ID,
                 "checked_at": dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
-                "suite": "marts__fct_cases",
-                "check": check,
+                "suite": suite,
+                "check": f"{suite.replace('__', '.', 1)}.{check}",
                 "passed": passed,
                 "observed": observed,
                 "severity": severity,
             }
-            for check, passed, observed, severity in (
-                ("received_date_present", True, 0, "blocking"),
-                ("appointment_not_before_receipt", False, 3, "blocking"),
+            for suite, check, passed, observed, severity in (
+                ("raw__case_snapshots", "required_fields", True, 0, "blocking"),
+                ("raw__case_snapshots", "duplicate_case_in_delivery", False, 4, "warning"),
+                ("staging__stg_raw__cases", "appointment_not_before_receipt", False, 3, "blocking"),
             )
         ],
     )
@@ -413,7 +440,7 @@ def load_province(conn: psycopg.Connection) -> None:
         "quality.waivers",
         [
             {
-                "check": "appointment_not_before_receipt",
+                "check": "staging.stg_raw__cases.appointment_not_before_receipt",
                 "unit_code": "H02",
                 "report_year": YEAR,
                 "waived_by": "Phó Giám đốc Sở Nội vụ",

@@ -99,7 +99,8 @@ def test_workbook_bieu06_matches_the_marts(built, province_dsn):
         )
     }
     body = list(sheet.iter_rows(min_row=7, values_only=True))
-    units, total = body[:-1], body[-1]
+    end = next(i for i, row in enumerate(body) if row[1] == "Tổng cộng")
+    units, total = body[:end], body[end]  # the signature block follows the table
     assert [row[0] for row in units] == list(range(1, len(expected) + 1))
     for row in units:
         mart_row = expected[row[1]]
@@ -162,16 +163,46 @@ def test_workbook_has_each_units_months_under_its_year(built):
     snv = labels.index("Sở Nội vụ")
     assert labels[snv + 1 : snv + 13] == [f"Tháng {m}" for m in range(1, 13)]
     march = next(sheet.iter_rows(min_row=7 + snv + 3, max_row=7 + snv + 3, values_only=True))
-    # _monthly_rows: March has 3 online + 10 direct + 2 carried over, one case late
+    # monthly_rows: March has 3 online + 10 direct + 2 carried over, one case late
     assert march[1:6] == ("Tháng 3", 15, 3, 10, 2) and march[9] == 1
+
+
+def test_late_procedures_are_named(pdf_text):
+    # mart_overdue_cases: H01 has three late cases of 1.001234 and one of 2.000567, which
+    # the fixture's catalogue lacks; 1.001234 is named as in force at 31/12/2025.
+    assert (
+        "Thủ tục có nhiều hồ sơ quá hạn nhất: Đăng ký đất đai, tài sản gắn liền với đất lần "
+        "đầu (mã 1.001234): 3 hồ sơ; thủ tục không có trong danh mục (mã 2.000567): 1 hồ sơ."
+    ) in pdf_text
+    assert "Đăng ký đất đai lần đầu" not in pdf_text
+
+
+def test_quality_annex_reads_in_vietnamese_with_the_id_in_small_print(pdf_text):
+    annex = pdf_text[pdf_text.index("PHỤ LỤC. CHẤT LƯỢNG DỮ LIỆU") :]
+    # The fixture's run: one blocking failure (3 rows), one warning (4 rows), one pass;
+    # failures first, blocking before warning.
+    blocking = annex.index("Ngày hẹn trả không trước ngày tiếp nhận")
+    warning = annex.index("Hồ sơ lặp lại trong cùng một lần giao")
+    passed = annex.index("Hồ sơ có đủ các trường bắt buộc")
+    assert blocking < warning < passed
+    assert "staging.stg_raw__cases.appointment_not_before_receipt Chặn công bố Không đạt 3" in (
+        annex
+    )
+    assert "raw.case_snapshots.duplicate_case_in_delivery Cảnh báo Không đạt 4" in annex
+    assert "raw.case_snapshots.required_fields Chặn công bố Đạt 0" in annex
+    # failures say what they mean; the warning says why the report may still go out
+    assert "nên bị tính quá hạn một cách vô lý" in annex
+    assert "Vì sao vẫn công bố được: Mỗi hồ sơ chỉ được tính một lần" in annex
+    # the waiver names its check by title too
+    assert annex.count("Ngày hẹn trả không trước ngày tiếp nhận") == 2
 
 
 def test_gate_decision_puts_its_run_and_waivers_in_the_annex(province_dsn, tmp_path):
     checked_at = dt.datetime(2026, 1, 6, tzinfo=dt.UTC)
     outcome = CheckOutcome(
-        suite="marts__fct_cases",
+        suite="staging__stg_raw__cases",
         suite_version="1",
-        check="appointment_not_before_receipt",
+        check="staging.stg_raw__cases.appointment_not_before_receipt",
         severity="blocking",
         passed=False,
         observed=3,

@@ -95,3 +95,11 @@ def test_appraisal_scores_stay_in_range(sample):
         assert 0 <= survey <= 10 and 0 <= satisfaction <= 100
         assert len(criteria) >= 5 and sum(criteria.values()) <= 60
     assert ("2025", "H99.S02") not in scores and ("2024", "H99.S02") in scores
+
+
+def test_organisation_names_the_publisher(sample):
+    from reports.organisation import load_organisation
+
+    organisation = load_organisation(sample.data_dir)
+    assert organisation.province_name == "Hải Hà"
+    assert organisation.signatory_name == "Nguyễn Văn Mẫu"
