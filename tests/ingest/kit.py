@@ -152,11 +152,11 @@ def write_workbook(path: Path, case_rows: list[list], event_rows: list[list] = (
 
 
 def write_api_dataset(folder: Path, unit: str, records: list[dict]) -> Path:
-    """`<folder>/<unit>.jsonl` for the API emulator."""
+    """`<folder>/<unit>.jsonl` for the API emulator (ASCII JSON: `\\u` escapes carry any
+    text, a lone surrogate included)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{unit}.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                    encoding="utf-8")
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="ascii")
     return path
 
 
