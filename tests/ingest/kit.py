@@ -199,14 +199,19 @@ def query(dsn: str, sql: str, params=()) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
 
 
-@pytest.fixture
-def dsn(warehouse_dsn: str) -> Iterator[str]:
-    """The module's warehouse with an empty raw layer for each test."""
-    with psycopg.connect(warehouse_dsn, autocommit=True) as conn:
+def empty_raw(dsn: str) -> None:
+    """Truncate every table of the raw layer."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
         tables = [r[0] for r in conn.execute(
             "select format('%I.%I', schemaname, tablename) from pg_tables"
             " where schemaname = 'raw'")]
         conn.execute(f"truncate {', '.join(tables)} restart identity cascade")
+
+
+@pytest.fixture
+def dsn(warehouse_dsn: str) -> Iterator[str]:
+    """The module's warehouse with an empty raw layer for each test."""
+    empty_raw(warehouse_dsn)
     yield warehouse_dsn
 
 
