@@ -72,7 +72,7 @@ def csv_delivery(draw) -> dict:
                         st.integers(-1, 9), st.none(), st.binary(max_size=8)))
     return {"name": f"{'hoso' if is_cases else 'sukien'}_20240103.csv",
             "cases": is_cases, "feed": "T.D01" if encoding == "cp1258" else "T.S01",
-            "data": draw(mutated(data)), "ok": ok if isinstance(ok, bytes | None)
+            "data": mutate(data, draw(mutations)), "ok": ok if isinstance(ok, bytes | None)
             else f"{ok}\n".encode()}
 
 
@@ -88,22 +88,30 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', '""') + '"' if re.search('[;"\r\n]', value) else value
 
 
-@st.composite
-def mutated(draw, data: bytes) -> bytes:
-    """`data` with bytes flipped, inserted or cut, or cut short; often left whole."""
+#: Byte mutations, drawn without looking at the bytes (a workbook's bytes vary between
+#: runs, and Hypothesis needs the same draws for the same example): (action, position,
+#: bit, inserted bytes, length); positions wrap around the data they are applied to.
+#: Three deliveries in four are left whole, so their rows reach the row checks.
+mutations = st.just([]) | st.just([]) | st.just([]) | st.lists(st.tuples(
+    st.sampled_from(["flip", "insert", "delete", "truncate"]), st.integers(0, 1 << 24),
+    st.integers(0, 7), st.sampled_from([b"\x00", b";", b'"', b"\r\n", b"\xff\xfe", b"\xc3",
+                                        b"PK\x03\x04"]), st.integers(1, 64),
+), min_size=1, max_size=5)
+
+
+def mutate(data: bytes, operations: list[tuple]) -> bytes:
+    """`data` with bytes flipped, inserted or cut, or cut short."""
     data = bytearray(data)
-    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2, 5]))):
+    for action, position, bit, inserted, length in operations:
         if not data:
             break
-        at = draw(st.integers(0, len(data) - 1))
-        action = draw(st.sampled_from(["flip", "insert", "delete", "truncate"]))
+        at = position % len(data)
         if action == "flip":
-            data[at] ^= 1 << draw(st.integers(0, 7))
+            data[at] ^= 1 << bit
         elif action == "insert":
-            data[at:at] = draw(st.sampled_from([b"\x00", b";", b'"', b"\r\n", b"\xff\xfe",
-                                                b"\xc3", b"PK\x03\x04"]))
+            data[at:at] = inserted
         elif action == "delete":
-            del data[at:at + draw(st.integers(1, 64))]
+            del data[at:at + length]
         else:
             del data[at:]
     return bytes(data)
