@@ -7,17 +7,15 @@ import pytest
 
 from ingest.pipeline import ingest_all
 from ingest.unstorable import escape, unescape
-from sampledata.api_emulator import ApiEmulator
 from tests.ingest.kit import (
     CASE_HEADER,
     FEEDS,
-    TOKEN_ENV,
     api_feed,
     api_record,
     case,
     deliveries,
     query,
-    write_api_dataset,
+    serve_api,
     write_csv,
     write_reference,
     write_workbook,
@@ -45,9 +43,7 @@ def emulator(tmp_path, monkeypatch):
              "NgayHenTraMoi": None, "DonViNhan": None, "LyDo": "x\ud800"}]),
         api_record("A-4", "2024-01-18T10:00:00+07:00"),
     ]
-    write_api_dataset(tmp_path / "api", "T.A01", records)
-    monkeypatch.setenv(TOKEN_ENV, "secret")
-    with ApiEmulator(tmp_path / "api", tokens={"T.A01": "secret"}) as running:
+    with serve_api(tmp_path / "api", records, monkeypatch) as running:
         yield running
 
 

@@ -18,15 +18,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 
 from ingest.pipeline import ingest_feed, load_reference
-from sampledata.api_emulator import ApiEmulator
 from tests.fuzz.strategies import api_records, csv_delivery, mutate, mutations, workbook_rows
 from tests.ingest.kit import (
     FEEDS,
-    TOKEN_ENV,
     api_feed,
     empty_raw,
     query,
-    write_api_dataset,
+    serve_api,
     write_reference,
     write_workbook,
 )
@@ -43,12 +41,9 @@ FUZZ = settings(
 def world(warehouse_dsn, tmp_path_factory):
     """(dsn, data dir, emulator): the test province with every kind of feed."""
     root = tmp_path_factory.mktemp("fuzz")
-    write_api_dataset(root / "api", "T.A01", [])
-    os.environ[TOKEN_ENV] = "secret"
-    with ApiEmulator(root / "api", tokens={"T.A01": "secret"}) as emulator:
+    with pytest.MonkeyPatch.context() as env, serve_api(root / "api", [], env) as emulator:
         data_dir = write_reference(root / "data", FEEDS + [api_feed(emulator)])
         yield warehouse_dsn, data_dir, emulator
-    del os.environ[TOKEN_ENV]
 
 
 def _fresh(dsn: str, data_dir: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -176,6 +177,17 @@ def api_record(code: str, updated: str, unit: str = "T.A01", **changes) -> dict:
 
 
 TOKEN_ENV = "TEST_TOKEN_T_A01"
+
+
+@contextmanager
+def serve_api(folder: Path, records: list[dict], env: pytest.MonkeyPatch) -> Iterator:
+    """The API emulator serving `records` as feed T.A01, its token set in TOKEN_ENV."""
+    from sampledata.api_emulator import ApiEmulator
+
+    write_api_dataset(folder, "T.A01", records)
+    env.setenv(TOKEN_ENV, "secret")
+    with ApiEmulator(folder, tokens={"T.A01": "secret"}) as running:
+        yield running
 
 
 def api_feed(emulator, page_size: int = 3) -> dict:
