@@ -3,7 +3,7 @@
     cchc run [--data-dir DIR] [--year YYYY]   whole pipeline as an Airflow DAG run
     cchc report --year YYYY [--out DIR]       gate + annual report from the current marts
     cchc report --period 2025-Q3 [--out DIR]  gate + Biểu 06 of a month/quarter/half/year
-    cchc sample-data [--out DIR]              generate the bundled sample province
+    cchc sample-data [--out DIR] [--cases N]  generate the bundled sample province
     cchc db start|stop|status|dsn             the embedded warehouse server
     cchc airflow standalone                   the Airflow UI on the project's metadata DB
 """
@@ -45,16 +45,18 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _generate_sample(out: Path, scale: float):
+def _generate_sample(out: Path, scale: float, cases: int | None = None):
     from sampledata.generate import generate
 
-    _say(f"generating the sample province ({', '.join(map(str, SAMPLE_YEARS))}, scale {scale}) in {out} …")
-    return generate(out, years=SAMPLE_YEARS, scale=scale)
+    size = f"{cases} cases a year" if cases is not None else f"scale {scale}"
+    _say(f"generating the sample province ({', '.join(map(str, SAMPLE_YEARS))}, {size}) in {out} …")
+    return generate(out, years=SAMPLE_YEARS, scale=scale, cases_per_year=cases)
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
-    info = _generate_sample(Path(args.out) if args.out else settings.sample_dir(), args.scale)
-    _say(f"sample data directory: {info.data_dir}")
+    info = _generate_sample(Path(args.out) if args.out else settings.sample_dir(), args.scale,
+                            args.cases)
+    _say(f"sample data directory: {info.data_dir} ({info.accepted_cases} cases accepted)")
     return 0
 
 
@@ -183,7 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser("sample-data", help="generate the sample province")
     sample.add_argument("--out", help="output folder (default .local/sample)")
-    sample.add_argument("--scale", type=float, default=1.0, help="province size; 1.0 ≈ 50k cases")
+    size = sample.add_mutually_exclusive_group()
+    size.add_argument("--scale", type=float, default=1.0, help="province size; 1.0 ≈ 50k cases")
+    size.add_argument("--cases", type=int, metavar="N",
+                      help="province size in cases a year, for N above ~5k (streams to disk"
+                           " in bounded memory)")
     sample.set_defaults(func=cmd_sample_data)
 
     db = sub.add_parser("db", help="the embedded warehouse server")

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from openpyxl.utils.datetime import from_excel
 
+from ingest import unstorable
 from ingest.problems import RowProblem, rejected
 
 #: Vietnam has kept UTC+07:00 without DST since 1975, so a fixed offset is exact here.
@@ -82,6 +83,7 @@ EVENT_LABELS = _labels({
 })
 
 # dd/MM/yyyy HH:mm (seconds tolerated); a regex is several times faster than strptime.
+TEXT_TIME_FORMAT = "dd/MM/yyyy HH:mm"
 _TEXT_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
@@ -106,6 +108,23 @@ def clean(value: object) -> object:
     return value
 
 
+def check_storable(value: object, field: str = "") -> None:
+    """Raise `unstorable_char` for the first text PostgreSQL cannot store, naming its field
+    (`ChuHoSo.HoTen`, `QuaTrinhXuLy[0].LyDo` inside an API record)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{field}.{key}" if field else str(key)
+            check_storable(str(key), name)
+            check_storable(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_storable(item, f"{field}[{index}]")
+    elif isinstance(value, str):
+        found = unstorable.first(value)
+        if found:
+            raise RowProblem("unstorable_char", field, value, position=found[0], char=found[1])
+
+
 def parse_local_time(field: str, value: object) -> datetime | None:
     """A local `dd/MM/yyyy HH:mm` text or a spreadsheet datetime as an aware datetime."""
     if value is None:
@@ -115,7 +134,7 @@ def parse_local_time(field: str, value: object) -> datetime | None:
         try:
             value = from_excel(value)
         except (ValueError, OverflowError):
-            raise RowProblem("unparseable_date", field, value) from None
+            raise RowProblem("unparseable_date", field, value, expected=TEXT_TIME_FORMAT) from None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
     match = _TEXT_TIME.fullmatch(value) if isinstance(value, str) else None
@@ -125,7 +144,7 @@ def parse_local_time(field: str, value: object) -> datetime | None:
             return datetime(year, month, day, hour, minute, second, tzinfo=LOCAL_TZ)
         except ValueError:
             pass  # e.g. 31/02/2024: reported below like any unparseable text
-    raise RowProblem("unparseable_date", field, value)
+    raise RowProblem("unparseable_date", field, value, expected=TEXT_TIME_FORMAT)
 
 
 def _label(field: str, value: object, labels: dict[str, object]) -> object:
@@ -215,6 +234,15 @@ def check_header(headers: list[str], expected: dict[str, str], optional: frozens
     Column order is free (vendors differ); unknown columns are schema drift, reported but
     kept out of the model.
     """
+    for header in headers:
+        if unstorable.first(header):
+            column = unstorable.escape(header)
+            raise rejected(
+                f"{delivery}: the header '{column}' holds a character the database cannot"
+                " store (NUL or an invalid character)",
+                f"{delivery}: tiêu đề cột '{column}' chứa ký tự cơ sở dữ liệu không lưu được"
+                " (NUL hoặc ký tự không hợp lệ)",
+            )
     present = set(headers)
     for column in expected:
         if column not in present and column not in optional:

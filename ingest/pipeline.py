@@ -174,7 +174,9 @@ def _ingest_api(conn: psycopg.Connection, feed: Feed,
         count = 0
         for count, record in enumerate(
                 api_source.read_window(client, start, feed.page_size, seen), start=1):
-            digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+            # surrogatepass: a lone surrogate (quarantined below) must not stop the hash.
+            digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False)
+                          .encode("utf-8", "surrogatepass"))
             updated = api_source.record_key(record)[1]
             if isinstance(updated, datetime) and updated > end:
                 end = updated

@@ -73,10 +73,10 @@ create table if not exists raw.quarantine (
     line_no      integer,                          -- physical line (CSV) or sheet row (xlsx); null for api
     field        text,                             -- the field at fault, as delivered (header or API field name)
     value        text,
-    reason_code  text not null,                    -- unparseable_date | unknown_unit | unknown_procedure | missing_value | bad_value
+    reason_code  text not null,                    -- ingest/problems.py ROW_REASONS: unparseable_date, unknown_unit, unknown_procedure, missing_value, bad_value, too_many_fields, too_few_fields, unstorable_char
     reason_vi    text not null,
     reason_en    text not null,
-    original     jsonb not null,                   -- the row as delivered: {header: value} or the API record
+    original     jsonb not null,                   -- the row as delivered: {header: value} or the API record (texts escaped for unstorable_char: ingest/unstorable.py)
     primary key (load_id, record_kind, record_no)
 );
 

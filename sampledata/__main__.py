@@ -1,4 +1,5 @@
-"""`python -m sampledata <out_dir> [--seed N] [--years 2024 2025] [--api-port P] [--scale S]`."""
+"""`python -m sampledata <out_dir> [--seed N] [--years 2024 2025] [--api-port P]
+[--scale S | --cases N]`."""
 from __future__ import annotations
 
 import argparse
@@ -14,11 +15,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--years", type=int, nargs="+", default=list(DEFAULT_YEARS))
     parser.add_argument("--api-port", type=int, default=DEFAULT_API_PORT)
-    parser.add_argument("--scale", type=float, default=1.0)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--scale", type=float, default=1.0)
+    size.add_argument("--cases", type=int, help="cases a year (sets the scale)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     info = generate(args.out_dir, seed=args.seed, years=tuple(args.years),
-                    api_port=args.api_port, scale=args.scale)
+                    api_port=args.api_port, scale=args.scale, cases_per_year=args.cases)
     print(f"data directory: {info.data_dir}")
     print(f"API datasets:   {info.api_dataset_dir}")
     print(f"accepted cases: {info.accepted_cases}")

@@ -180,7 +180,11 @@ class ApiEmulator:
                                             self.headers.get("Authorization")))
 
             def _send(self, status: int, headers: dict[str, str], body: dict) -> None:
-                data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                try:
+                    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                except UnicodeEncodeError:
+                    # A lone surrogate has no UTF-8 form: JSON carries it as a \udXXX escape.
+                    data = json.dumps(body).encode("ascii")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))

@@ -12,16 +12,19 @@ The output is a function of the arguments only: the same seed gives the same byt
 from __future__ import annotations
 
 import hashlib
+import pickle
 import shutil
-from collections import defaultdict
+import tempfile
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from itertools import groupby
 from pathlib import Path
 
-from sampledata.faults import FaultRecord
+from sampledata.faults import XLSX_BAD_DATE, FaultRecord
 from sampledata.feeds import FEEDS, Feed, feed_for, token_env
-from sampledata.lifecycle import Case, CasePlan, Event, Snapshot, build_case
-from sampledata.planner import everyday_plans
+from sampledata.lifecycle import Case, CasePlan, Snapshot, build_case
+from sampledata.planner import everyday_plans, scale_for
 from sampledata.province import UNITS
 from sampledata.scenarios import scripted_plans
 from sampledata.workcalendar import WorkCalendar, official_calendar
@@ -72,25 +75,8 @@ def _assign_codes(plans: list[CasePlan]) -> None:
         plan.code = f"{plan.unit}-{plan.received:%y%m%d}-{counters[key]:04d}"
 
 
-def build_cases(seed: int, years: tuple[int, ...], scale: float, cal: WorkCalendar) -> list[Case]:
-    """Every case of the sample, everyday and scripted, cut at the end of the last year."""
-    first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
-    plans = [p for unit in UNITS for p in everyday_plans(unit, seed, scale, first, last, cal)]
-    plans += scripted_plans(cal, years, seed)
-    _assign_codes(plans)
-    return [build_case(plan, cal, last) for plan in plans]
-
-
-def _route(cases: list[Case]) -> tuple[dict[str, list[Snapshot]], dict[str, list[Event]]]:
-    """Each feed's snapshots and events: the feed in charge of the case's unit on that day."""
-    snapshots: dict[str, list[Snapshot]] = defaultdict(list)
-    events: dict[str, list[Event]] = defaultdict(list)
-    for case in cases:
-        for snap in case.snapshots:
-            snapshots[feed_for(case.unit, snap.updated.date()).unit_code].append(snap)
-        for event in case.events:
-            events[feed_for(case.unit, event.at.date()).unit_code].append(event)
-    return snapshots, events
+def _month(moment: datetime) -> tuple[int, int]:
+    return moment.year, moment.month
 
 
 def _is_accepted(case: Case) -> bool:
@@ -98,9 +84,121 @@ def _is_accepted(case: Case) -> bool:
     return last.received is not None and last.status not in (1, 3)
 
 
+class _Spool:
+    """What each feed delivers, by feed, month and part, pickled to disk chunk by chunk.
+
+    Parts: `snaps` and `events` of file feeds by the month they fall in, `api` (a case's
+    latest snapshot on an API feed with its events so far) by the snapshot's month.
+    """
+
+    def __init__(self, root: Path):
+        self._root = root
+
+    def _path(self, feed: str, month: tuple[int, int], part: str) -> Path:
+        return self._root / f"{feed}_{month[0]}-{month[1]:02d}.{part}"
+
+    def add(self, feed: str, month: tuple[int, int], part: str, items: list) -> None:
+        with self._path(feed, month, part).open("ab") as handle:
+            pickle.dump(items, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def read(self, feed: str, month: tuple[int, int], part: str) -> list:
+        path, items = self._path(feed, month, part), []
+        if path.exists():
+            with path.open("rb") as handle:
+                while handle.peek(1):
+                    items += pickle.load(handle)
+        return items
+
+
+def _spool_chunk(spool: _Spool, plans: list[CasePlan], cal: WorkCalendar, cutoff: date,
+                 cases_of_feed: Counter) -> int:
+    """Build the cases of one unit's month and spool what each feed delivers of them: a
+    record goes to the feed in charge of the case's unit on its day. Returns the cases
+    accepted."""
+    _assign_codes(plans)
+    parts: dict[tuple[str, tuple[int, int], str], list] = defaultdict(list)
+    accepted = 0
+    for plan in plans:
+        case = build_case(plan, cal, cutoff)
+        accepted += _is_accepted(case)
+        latest: dict[Feed, Snapshot] = {}
+        for snap in case.snapshots:
+            feed = feed_for(case.unit, snap.updated.date())
+            latest[feed] = snap
+            if feed.kind != "api":
+                parts[(feed.unit_code, _month(snap.updated), "snaps")].append(snap)
+        for event in case.events:
+            feed = feed_for(case.unit, event.at.date())
+            if feed.kind != "api":
+                parts[(feed.unit_code, _month(event.at), "events")].append(event)
+        for feed, snap in latest.items():
+            cases_of_feed[feed.unit_code] += 1
+            if feed.kind == "api":  # the API serves each case's latest state, events nested
+                nested = [e for e in case.events if e.at <= snap.updated]
+                parts[(feed.unit_code, _month(snap.updated), "api")].append((snap, nested))
+    for (feed_code, month, part), items in parts.items():
+        spool.add(feed_code, month, part, items)
+    return accepted
+
+
+def _spool_cases(spool: _Spool, seed: int, years: tuple[int, ...], scale: float,
+                 cal: WorkCalendar) -> tuple[Counter, int]:
+    """Every case of the sample, everyday and scripted, cut at the end of the last year,
+    built one unit's month at a time; returns (cases per feed, cases accepted)."""
+    first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
+    scripted: dict[tuple[str, tuple[int, int]], list[CasePlan]] = defaultdict(list)
+    for plan in scripted_plans(cal, years, seed):
+        scripted[(plan.unit, _month(plan.received))].append(plan)
+    cases_of_feed: Counter = Counter()
+    accepted = 0
+    for unit in sorted(UNITS, key=lambda u: u.code):
+        plans = everyday_plans(unit, seed, scale, first, last, cal)
+        for month, chunk in groupby(plans, key=lambda p: _month(p.received)):
+            chunk = [*chunk, *scripted.pop((unit.code, month), [])]
+            accepted += _spool_chunk(spool, chunk, cal, last, cases_of_feed)
+    for chunk in scripted.values():  # scripted cases in a month without everyday ones
+        accepted += _spool_chunk(spool, chunk, cal, last, cases_of_feed)
+    return cases_of_feed, accepted
+
+
+def _write_feed(spool: _Spool, feed: Feed, months: list[tuple[int, int]], data_dir: Path,
+                api_dir: Path, resent_dir: Path) -> tuple[Counter, list[FaultRecord]]:
+    """Write one feed's deliveries a month at a time from the spool; (counts, faults)."""
+    written: Counter = Counter()
+    faults: list[FaultRecord] = []
+    if feed.kind == "api":
+        records = (record for month in months for record in sorted(
+            spool.read(feed.unit_code, month, "api"), key=lambda r: (r[0].updated, r[0].code)))
+        written.update(write_api_feed(feed, records, api_dir))
+        return written, faults
+    feed_months = months if feed.kind == "csv" else _feed_months(feed, months)
+    for month in feed_months:
+        snaps = spool.read(feed.unit_code, month, "snaps")
+        events = spool.read(feed.unit_code, month, "events")
+        if feed.kind == "csv":
+            counts, found = write_csv_feed(feed, snaps, events, data_dir, resent_dir,
+                                           months[0][0], with_faults=not faults)
+        else:
+            if not faults and feed.unit_code == XLSX_BAD_DATE[0]:
+                # The fault's row must be a case a later month delivers again.
+                snaps += [s for later in months if later > month
+                          for s in spool.read(feed.unit_code, later, "snaps")]
+            counts, found = write_xlsx_feed(feed, snaps, events, data_dir, [month],
+                                            months[0][0], with_faults=not faults)
+        written.update(counts)
+        faults += found
+    return written, faults
+
+
 def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, years: tuple[int, ...] = DEFAULT_YEARS,
-             api_port: int = DEFAULT_API_PORT, scale: float = 1.0) -> SampleInfo:
-    """Write the sample province under `out_dir` (replacing what a previous run wrote there)."""
+             api_port: int = DEFAULT_API_PORT, scale: float = 1.0,
+             cases_per_year: int | None = None) -> SampleInfo:
+    """Write the sample province under `out_dir` (replacing what a previous run wrote there).
+
+    `cases_per_year`, when given, sets the scale. Memory stays bounded whatever the size:
+    cases are built one unit's month at a time and spooled to disk by feed and month,
+    then each feed's files are written a month at a time.
+    """
     years = tuple(sorted(years))
     out = Path(out_dir)
     data_dir, api_dir, resent_dir = out / "data", out / "api", out / "resent_original"
@@ -113,30 +211,19 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, years: tuple[int, ..
     # Appointments of late-December cases fall in the next year: the calendar covers it too.
     calendar_rows = official_calendar((*years, years[-1] + 1))
     cal = WorkCalendar(calendar_rows, date(years[0], 1, 1), date(years[-1] + 2, 12, 31))
-    cases = build_cases(seed, years, scale, cal)
-    cases_by_code = {case.code: case for case in cases}
-    snapshots, events = _route(cases)
-
+    if cases_per_year is not None:
+        scale = scale_for(cases_per_year, UNITS, years, cal)
     months = [(y, m) for y in years for m in range(1, 13)]
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    counts: dict[str, Counter] = defaultdict(Counter)
     faults: list[FaultRecord] = []
-    for feed in FEEDS:
-        feed_snaps, feed_events = snapshots.get(feed.unit_code, []), events.get(feed.unit_code, [])
-        if feed.kind == "api":
-            written = write_api_feed(feed, feed_snaps, cases_by_code, api_dir)
-        elif feed.kind == "csv":
-            written, found = write_csv_feed(feed, feed_snaps, feed_events, data_dir, resent_dir,
-                                            years[0])
+    with tempfile.TemporaryDirectory(prefix=".spool-", dir=out) as spool_dir:
+        spool = _Spool(Path(spool_dir))
+        cases_of_feed, accepted = _spool_cases(spool, seed, years, scale, cal)
+        for feed in FEEDS:
+            written, found = _write_feed(spool, feed, months, data_dir, api_dir, resent_dir)
             faults += found
-        else:
-            written, found = write_xlsx_feed(feed, feed_snaps, feed_events, data_dir,
-                                             _feed_months(feed, months), years[0])
-            faults += found
-        tally = counts[feed.kind]
-        tally["feeds"] += 1
-        tally["cases"] += len({s.code for s in feed_snaps})
-        for key, value in written.items():
-            tally[key] += value
+            counts[feed.kind].update(feeds=1, cases=cases_of_feed[feed.unit_code])
+            counts[feed.kind].update(written)
 
     write_units(reference)
     write_procedures(reference)
@@ -150,7 +237,7 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, years: tuple[int, ..
         api_feeds={f.unit_code: (token_env(f.unit_code), api_token(seed, f.unit_code))
                    for f in FEEDS if f.kind == "api"},
         counts={kind: dict(tally) for kind, tally in sorted(counts.items())},
-        accepted_cases=sum(map(_is_accepted, cases)),
+        accepted_cases=accepted,
         faults=faults,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from sampledata.lifecycle import DIRECT, ONLINE, POSTAL, Apology, CasePlan, Pause, Supplement
@@ -147,13 +148,26 @@ def draw_plan(rng: random.Random, unit: Unit, prof: Profile, day: date, first: d
 
 
 def everyday_plans(unit: Unit, seed: int, scale: float, first: date, last: date,
-                   cal: WorkCalendar) -> list[CasePlan]:
-    """All everyday cases of a unit received between `first` and `last`."""
+                   cal: WorkCalendar) -> Iterator[CasePlan]:
+    """The everyday cases of a unit received between `first` and `last`, in receipt order.
+
+    Drawn one at a time, so a large province streams: only the receipt days are held.
+    """
     rng = unit_rng(seed, unit.code)
     prof = profile(unit)
-    plans = []
     for day in receipt_days(unit, cal, first, last, prof.volume * scale, rng):
         plan = draw_plan(rng, unit, prof, day, first)
         if plan is not None:
-            plans.append(plan)
-    return plans
+            yield plan
+
+
+def scale_for(cases_per_year: int, units: Iterable[Unit], years: tuple[int, ...],
+              cal: WorkCalendar) -> float:
+    """The scale at which the everyday cases number about `cases_per_year` a year: each
+    working day a unit is in force draws Poisson(volume × scale) cases. Every unit still
+    gets MIN_CASES_PER_MONTH, so a small N (below ~5k a year) gives a larger province."""
+    unit_days = sum(profile(unit).volume
+                    for unit in units for year in years
+                    for day in cal.workdays_in(date(year, 1, 1), date(year, 12, 31))
+                    if in_force(unit, day))
+    return cases_per_year * len(years) / unit_days

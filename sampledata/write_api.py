@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable
 from datetime import UTC, timezone
 from pathlib import Path
 
 from sampledata.feeds import Feed
 from sampledata.formats import LOCAL, api_record
-from sampledata.lifecycle import Case, Snapshot
+from sampledata.lifecycle import Event, Snapshot
 
 UTC_SHARE = 97  # about one record in this many is written in UTC
 
@@ -23,20 +24,16 @@ def _offset(code: str) -> timezone:
     return UTC if zlib.crc32(code.encode()) % UTC_SHARE == 0 else LOCAL
 
 
-def write_api_feed(feed: Feed, snapshots: list[Snapshot], cases: dict[str, Case],
+def write_api_feed(feed: Feed, records: Iterable[tuple[Snapshot, list[Event]]],
                    api_dir: Path) -> dict[str, int]:
-    """Write a feed's dataset; returns its counts."""
-    latest: dict[str, Snapshot] = {}
-    for snap in snapshots:
-        latest[snap.code] = snap
-    records = sorted(latest.values(), key=lambda s: (s.updated, s.code))
-    lines = []
-    events = 0
-    for snap in records:
-        nested = [e for e in cases[snap.code].events if e.at <= snap.updated]
-        events += len(nested)
-        lines.append(json.dumps(api_record(snap, nested, _offset(snap.code)), ensure_ascii=False))
+    """Write a feed's dataset from (latest snapshot, events up to it) in API order; returns
+    its counts."""
     api_dir.mkdir(parents=True, exist_ok=True)
-    (api_dir / f"{feed.unit_code}.jsonl").write_text("".join(f"{line}\n" for line in lines),
-                                                    encoding="utf-8")
-    return {"files": 1, "records": len(records), "events": events}
+    count = events = 0
+    with (api_dir / f"{feed.unit_code}.jsonl").open("w", encoding="utf-8") as out:
+        for snap, nested in records:
+            count += 1
+            events += len(nested)
+            out.write(json.dumps(api_record(snap, nested, _offset(snap.code)),
+                                 ensure_ascii=False) + "\n")
+    return {"files": 1, "records": count, "events": events}

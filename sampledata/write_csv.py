@@ -85,12 +85,16 @@ def daily_case_rows(feed: Feed, snapshots: list[Snapshot]) -> dict[date, list[di
 
 
 def write_csv_feed(feed: Feed, snapshots: list[Snapshot], events: list[Event], data_dir: Path,
-                   resent_dir: Path, first_year: int) -> tuple[dict[str, int], list[FaultRecord]]:
-    """Write a CSV feed's daily files; returns its counts and the faults put into it."""
+                   resent_dir: Path, first_year: int, with_faults: bool = True,
+                   ) -> tuple[dict[str, int], list[FaultRecord]]:
+    """Write the daily files of the days `snapshots` and `events` cover (all of them or a
+    month's); returns the counts and the faults put in, unless `with_faults` is off (the
+    fault is already in an earlier month)."""
     folder = data_dir / feed.path
     columns = _columns(feed.dialect)
     case_rows = daily_case_rows(feed, snapshots)
-    faults, originals = apply_csv_fault(feed.unit_code, first_year, case_rows)
+    faults, originals = (apply_csv_fault(feed.unit_code, first_year, case_rows) if with_faults
+                         else ([], {}))
     folder.mkdir(parents=True, exist_ok=True)
     for day, rows in case_rows.items():
         _write_pair(folder, case_file_name(day), rows, columns, feed.encoding)

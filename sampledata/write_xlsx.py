@@ -114,9 +114,13 @@ def _build(feed: Feed, year: int, month: int, snapshots: list[Snapshot], events:
 
 
 def write_xlsx_feed(feed: Feed, snapshots: list[Snapshot], events: list[Event], data_dir: Path,
-                    months: list[tuple[int, int]], first_year: int,
+                    months: list[tuple[int, int]], first_year: int, with_faults: bool = True,
                     ) -> tuple[dict[str, int], list[FaultRecord]]:
-    """Write one workbook for each of `months`; returns counts and faults."""
+    """Write one workbook for each of `months`; returns counts and faults.
+
+    `snapshots` may reach past `months`: the fault's row is chosen among cases a later
+    month delivers again. `with_faults` off: the fault is already in an earlier workbook.
+    """
     latest: dict[tuple[int, int], dict[str, Snapshot]] = defaultdict(dict)
     for snap in snapshots:
         latest[(snap.updated.year, snap.updated.month)][snap.code] = snap
@@ -127,7 +131,7 @@ def write_xlsx_feed(feed: Feed, snapshots: list[Snapshot], events: list[Event], 
     folder = data_dir / feed.path
     folder.mkdir(parents=True, exist_ok=True)
     faults: list[FaultRecord] = []
-    fault = _bad_date(feed, latest, first_year)
+    fault = _bad_date(feed, latest, first_year) if with_faults else None
     counts = {"files": 0, "records": 0, "events": len(events)}
     for year, month in months:
         cases = sorted(latest[(year, month)].values(), key=lambda s: (s.updated, s.code))

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ingest.land import Parsed
-from ingest.mapping import EVENT_TYPES, LOCAL_TZ, Refs, check_procedure, check_unit
+from ingest.mapping import (
+    EVENT_TYPES,
+    LOCAL_TZ,
+    Refs,
+    check_procedure,
+    check_storable,
+    check_unit,
+)
 from ingest.problems import IngestError, RowProblem
 from ingest.registry import Feed
 
@@ -55,7 +62,7 @@ def parse_instant(field: str, value: object) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value))
     except ValueError:
-        raise RowProblem("unparseable_date", field, value) from None
+        raise RowProblem("unparseable_date", field, value, expected="ISO 8601") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)
 
 
@@ -118,8 +125,10 @@ class ApiClient:
         )
 
 
-def record_key(record: dict) -> tuple[str, object]:
+def record_key(record: object) -> tuple[str, object]:
     """(MaHoSo, NgayCapNhat instant) of a record; an unparseable time is kept as text."""
+    if not isinstance(record, dict):
+        return str(record), None  # not a record at all: map_record quarantines it
     try:
         updated = parse_instant("NgayCapNhat", record.get("NgayCapNhat"))
     except RowProblem:
@@ -235,6 +244,9 @@ def map_record(record: dict, record_no: int, refs: Refs) -> Parsed:
     """
     item = Parsed("case", record_no, None, record)
     try:
+        if not isinstance(record, dict):
+            raise RowProblem("bad_value", "(record)", record)
+        check_storable(record)
         applicant = record.get("ChuHoSo") or {}
         if not isinstance(applicant, dict):
             raise RowProblem("bad_value", "ChuHoSo", applicant)

@@ -20,6 +20,7 @@ from ingest.mapping import (
     OPTIONAL_CASE_HEADERS,
     Refs,
     check_header,
+    check_storable,
     clean,
     map_case_row,
     map_event_row,
@@ -132,9 +133,11 @@ class CsvFile:
                              if n > len(self._header)})
             item = Parsed("case" if is_cases else "event", record_no, line_no, original)
             try:
+                check_storable(original)
                 if len(fields) != len(self._header):
-                    raise RowProblem("bad_value", "(columns)",
-                                     f"{len(fields)} fields, header has {len(self._header)}")
+                    raise RowProblem(
+                        "too_many_fields" if len(fields) > len(self._header) else "too_few_fields",
+                        "(columns)", len(fields), header=len(self._header))
                 row = {h: clean(original[h]) for h in self._header}
                 if is_cases:
                     item.case = map_case_row(row, self._refs)

@@ -180,5 +180,10 @@ def test_row_with_a_stray_field_is_quarantined_whole(dsn, data_dir):
     [outcome] = ingest_feed(dsn, data_dir, "T.S01")
 
     assert (outcome.rows_loaded, outcome.rows_quarantined) == (1, 1)
-    assert query(dsn, "select line_no, field, value, original->>'#18' from raw.quarantine") == [
-        (3, "(columns)", "18 fields, header has 17", "thừa")]
+    assert query(dsn, "select line_no, field, value, reason_code, original->>'#18',"
+                      " reason_vi, reason_en from raw.quarantine") == [
+        (3, "(columns)", "18", "too_many_fields", "thừa",
+         ("Dòng có 18 trường nhưng dòng tiêu đề chỉ có 17 cột; có thể một trường chứa dấu ';'"
+          " mà không đặt trong ngoặc kép."),
+         ("The row has 18 fields but the header has only 17 columns; a field may hold a ';'"
+          " without being quoted."))]

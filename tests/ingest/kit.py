@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -152,11 +153,11 @@ def write_workbook(path: Path, case_rows: list[list], event_rows: list[list] = (
 
 
 def write_api_dataset(folder: Path, unit: str, records: list[dict]) -> Path:
-    """`<folder>/<unit>.jsonl` for the API emulator."""
+    """`<folder>/<unit>.jsonl` for the API emulator (ASCII JSON: `\\u` escapes carry any
+    text, a lone surrogate included)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{unit}.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                    encoding="utf-8")
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="ascii")
     return path
 
 
@@ -176,6 +177,17 @@ def api_record(code: str, updated: str, unit: str = "T.A01", **changes) -> dict:
 
 
 TOKEN_ENV = "TEST_TOKEN_T_A01"
+
+
+@contextmanager
+def serve_api(folder: Path, records: list[dict], env: pytest.MonkeyPatch) -> Iterator:
+    """The API emulator serving `records` as feed T.A01, its token set in TOKEN_ENV."""
+    from sampledata.api_emulator import ApiEmulator
+
+    write_api_dataset(folder, "T.A01", records)
+    env.setenv(TOKEN_ENV, "secret")
+    with ApiEmulator(folder, tokens={"T.A01": "secret"}) as running:
+        yield running
 
 
 def api_feed(emulator, page_size: int = 3) -> dict:
@@ -199,14 +211,19 @@ def query(dsn: str, sql: str, params=()) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
 
 
-@pytest.fixture
-def dsn(warehouse_dsn: str) -> Iterator[str]:
-    """The module's warehouse with an empty raw layer for each test."""
-    with psycopg.connect(warehouse_dsn, autocommit=True) as conn:
+def empty_raw(dsn: str) -> None:
+    """Truncate every table of the raw layer."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
         tables = [r[0] for r in conn.execute(
             "select format('%I.%I', schemaname, tablename) from pg_tables"
             " where schemaname = 'raw'")]
         conn.execute(f"truncate {', '.join(tables)} restart identity cascade")
+
+
+@pytest.fixture
+def dsn(warehouse_dsn: str) -> Iterator[str]:
+    """The module's warehouse with an empty raw layer for each test."""
+    empty_raw(warehouse_dsn)
     yield warehouse_dsn
 
 

@@ -7,7 +7,6 @@ import pytest
 
 from ingest.pipeline import ingest_feed, load_reference
 from ingest.problems import IngestError
-from sampledata.api_emulator import ApiEmulator
 from tests.ingest.kit import (
     FEEDS,
     TOKEN_ENV,
@@ -15,7 +14,7 @@ from tests.ingest.kit import (
     api_record,
     deliveries,
     query,
-    write_api_dataset,
+    serve_api,
     write_reference,
 )
 
@@ -35,9 +34,7 @@ RECORDS = [
 
 @pytest.fixture
 def emulator(tmp_path, monkeypatch):
-    write_api_dataset(tmp_path / "api", "T.A01", RECORDS)
-    monkeypatch.setenv(TOKEN_ENV, "secret")
-    with ApiEmulator(tmp_path / "api", tokens={"T.A01": "secret"}) as running:
+    with serve_api(tmp_path / "api", RECORDS, monkeypatch) as running:
         yield running
 
 
