@@ -204,6 +204,26 @@ READINGS: dict[str, Reading] = {
         "Thiếu lịch ngày làm việc, ngày nghỉ của một năm có hồ sơ, nên không tính được hạn "
         "giải quyết.",
     ),
+    "marts.fct_cases.calendar_covers_computed_dates": Reading(
+        "Lịch làm việc có đủ các năm của mọi ngày tính hạn",
+        "Có hồ sơ mà hạn giải quyết rơi vào năm lịch chưa có, nên không xác định được đúng "
+        "hạn hay quá hạn và các tỷ lệ chứa hồ sơ đó bị sai.",
+    ),
+    "marts.fct_cases.procedure_version_nearest": Reading(
+        "Hồ sơ tính theo phiên bản thủ tục gần nhất",
+        "Có hồ sơ mà danh mục không có phiên bản thủ tục hiệu lực vào ngày tiếp nhận, nên "
+        "thời hạn được lấy từ phiên bản gần nhất.",
+        "Các hồ sơ này vẫn được tính; thời hạn lấy theo phiên bản thủ tục gần ngày tiếp nhận "
+        "nhất, sai lệch nếu có là nhỏ và danh sách mã hồ sơ được gửi đơn vị để bổ sung danh mục.",
+    ),
+    "marts.fct_cases.terminal_date_fallback": Reading(
+        "Hồ sơ thiếu ngày kết thúc xử lý",
+        "Có hồ sơ đã kết thúc nhưng không ghi ngày kết thúc xử lý, nên ngày trả kết quả hoặc "
+        "ngày cập nhật được dùng thay.",
+        "Các hồ sơ này vẫn được tính theo ngày thay thế như quy tắc cho phép; ngày đó không "
+        "sớm hơn ngày kết thúc thật nên sai lệch nếu có chỉ theo hướng chặt hơn (không hồ sơ "
+        "trễ hạn nào bị tính là đúng hạn), và danh sách mã hồ sơ được gửi đơn vị để bổ sung.",
+    ),
     "marts.mart_on_time.bieu06_identities": Reading(
         "Các đẳng thức của Biểu 06 theo tháng",
         "Có dòng Biểu 06 theo tháng mà các cột không cộng khớp với nhau, tức là biểu sai.",
@@ -241,6 +261,16 @@ READINGS: dict[str, Reading] = {
     "marts.mart_on_time_yearly.units_covered": Reading(
         "Mọi đơn vị đang hoạt động có số liệu cả năm",
         "Có đơn vị đang hoạt động không có dòng số liệu năm, sẽ bị xếp hạng khi không có dữ liệu.",
+    ),
+    "marts.mart_par_index_criteria.appraisal_score_missing": Reading(
+        "Đủ điểm thẩm định của mọi tiêu chí",
+        "Có đơn vị được xếp hạng nhưng thiếu điểm thẩm định, điều tra xã hội học hoặc đo lường "
+        "sự hài lòng của một tiêu chí, nên tổng điểm và thứ hạng bị tính thiếu.",
+    ),
+    "marts.mart_par_index_criteria.appraisal_score_in_range": Reading(
+        "Điểm thẩm định trong khung điểm của tiêu chí",
+        "Có điểm thẩm định âm hoặc vượt điểm tối đa của tiêu chí, là lỗi nhập liệu làm sai "
+        "tổng điểm và thứ hạng.",
     ),
     "quality.completeness.monthly_deliveries": Reading(
         "Đơn vị gửi đủ dữ liệu từng tháng",
