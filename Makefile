@@ -59,7 +59,7 @@ lock: venv
 		--only-binary dbt-core-experimental-parser -o requirements.lock
 
 # The long form of the fuzzed readers (tests/fuzz; `make test` runs 8 examples each):
-# FUZZ_EXAMPLES per reader, about 0.4 s each on a 2-core machine (700: ~13 minutes).
+# FUZZ_EXAMPLES per reader, 0.4–0.6 s each on the shared 2-core machine (700: 15–25 min).
 FUZZ_EXAMPLES ?= 700
 fuzz: venv
 	@CCHC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz -p no:cacheprovider \
