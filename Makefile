@@ -31,11 +31,14 @@ test: venv print-tools
 
 # LibreOffice Calc (headless) prints the Excel workbook to PDF in the print-layout test.
 # Installed when missing and we may (root with apt-get); otherwise that test says why it skips.
+# A fresh container has no package lists: update them only when the first try fails.
+LO_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	libreoffice-calc-nogui >/dev/null
 print-tools:
 	@command -v soffice >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 		&& echo "[make] installing libreoffice-calc-nogui (Excel print-layout test) …" \
-		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-			libreoffice-calc-nogui >/dev/null; } || true
+		&& { $(LO_INSTALL) 2>/dev/null || { apt-get update -q >/dev/null && $(LO_INSTALL); }; }; } \
+		|| true
 
 sample-data: venv
 	@$(PY) -m cchc.cli sample-data

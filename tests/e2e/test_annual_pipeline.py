@@ -14,9 +14,11 @@ from pathlib import Path
 
 import openpyxl
 import psycopg
+import pymupdf
 import pytest
 
 from cchc import warehouse
+from expectations.severity import READINGS, SEVERITIES
 
 pytestmark = pytest.mark.slow
 
@@ -86,6 +88,26 @@ def test_report_files_exist_and_show_the_league_tables(pipeline, warehouse_dsn):
     assert ranked_names and all(name in html for name in ranked_names)
     workbook = openpyxl.load_workbook(next(p for p in paths if p.suffix == ".xlsx"), read_only=True)
     assert len(workbook.sheetnames) >= 2
+
+
+def test_sample_report_names_publisher_procedures_and_checks(pipeline, warehouse_dsn):
+    result, _ = pipeline
+    paths = {Path(line).suffix: Path(line) for line in _lines(result)[-3:]}
+    with pymupdf.open(paths[".pdf"]) as doc:
+        text = " ".join(" ".join(page.get_text().split()) for page in doc)
+    # the sample's reference/organisation.yml (sampledata.write_reference)
+    assert "UBND TỈNH HẢI HÀ" in text and "Nguyễn Văn Mẫu" in text and "/BC-SNV" in text
+    assert "[điền" not in text
+    with psycopg.connect(warehouse_dsn) as conn:
+        late = conn.execute(
+            "select distinct p.procedure_name from marts.mart_overdue_cases o "
+            "join marts.dim_procedures p using (procedure_code)").fetchall()
+    assert late and any(f"{name} (mã " in text for (name,) in late)
+    annex = text[text.index("PHỤ LỤC. CHẤT LƯỢNG DỮ LIỆU"):]
+    assert all(READINGS[check].title in annex for check in SEVERITIES)
+    sheet = openpyxl.load_workbook(paths[".xlsx"])["Biểu 06"]
+    cells = {c.value for row in sheet.iter_rows() for c in row}
+    assert {"GIÁM ĐỐC", "Nguyễn Văn Mẫu"} <= cells
 
 
 def test_every_feed_kind_loaded_api_ones_through_the_emulator(pipeline, warehouse_dsn):
