@@ -4,6 +4,8 @@
     cchc report --year YYYY [--out DIR]       gate + annual report from the current marts
     cchc sample-data [--out DIR]              generate the bundled sample province
     cchc db start|stop|status|dsn             the embedded warehouse server
+    cchc user add NAME --role inspector|reporter | list | remove NAME
+                                              people's logins to the warehouse
     cchc airflow standalone                   the Airflow UI on the project's metadata DB
 """
 from __future__ import annotations
@@ -57,12 +59,11 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare_warehouse() -> str:
+def _prepare_warehouse() -> None:
+    """The bootstrap: the one step that connects as the administrator."""
     from cchc import warehouse
 
-    dsn = settings.warehouse_dsn()
-    warehouse.bootstrap(dsn)
-    return dsn
+    warehouse.bootstrap(settings.warehouse_dsn())
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -105,18 +106,50 @@ def cmd_report(args: argparse.Namespace) -> int:
     from expectations.gate import GateClosed, assert_open
     from reports.build import build_annual_report
 
-    dsn = _prepare_warehouse()
+    _prepare_warehouse()
     try:
-        decision = assert_open(dsn, args.year)
+        decision = assert_open(settings.warehouse_dsn("checks"), args.year)
     except GateClosed as closed:
         print(closed, file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else settings.reports_dir() / str(args.year)
-    files = build_annual_report(dsn, args.year, out, quality=decision)
+    files = build_annual_report(settings.warehouse_dsn("report"), args.year, out, quality=decision)
     print(files.pdf)
     print(files.xlsx)
     print(files.html)
     return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from cchc import users
+
+    _prepare_warehouse()
+    admin = settings.warehouse_dsn()
+    try:
+        if args.action == "add":
+            password = users.add_user(admin, args.name, args.role)
+            target = _server_of(admin)
+            _say(f"login {args.name} (role {args.role}) created on {target}. Its password is "
+                 "shown only now; hand it over privately:")
+            print(password)
+        elif args.action == "remove":
+            users.remove_user(admin, args.name)
+            _say(f"login {args.name} removed")
+        else:
+            for login in users.list_users(admin):
+                print(f"{login.name}\t{login.role}")
+    except users.UserError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _server_of(dsn: str) -> str:
+    """host:port/dbname of a DSN, without its user or password."""
+    import psycopg
+
+    p = psycopg.conninfo.conninfo_to_dict(dsn)
+    return f"{p.get('host') or 'localhost'}:{p.get('port') or 5432}/{p.get('dbname')}"
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:
@@ -157,6 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="the embedded warehouse server")
     db.add_argument("action", choices=["start", "stop", "status", "dsn"])
     db.set_defaults(func=cmd_db)
+
+    user = sub.add_parser("user", help="people's logins: inspectors and reporters")
+    user_actions = user.add_subparsers(dest="action", required=True)
+    add = user_actions.add_parser("add", help="create a login; its password is printed once")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["inspector", "reporter"])
+    user_actions.add_parser("list", help="people's logins and their roles")
+    remove = user_actions.add_parser("remove", help="drop a login")
+    remove.add_argument("name")
+    user.set_defaults(func=cmd_user)
 
     airflow = sub.add_parser("airflow", help="Airflow UI for the project")
     airflow.add_argument("action", choices=["standalone"])

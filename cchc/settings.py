@@ -12,6 +12,15 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 
+#: The login each stage connects as (marts.md §Roles, docs/decisions.md §Roles). Only the
+#: bootstrap uses the administrator: WAREHOUSE_DSN, or the embedded server's superuser.
+STAGE_ROLES = {
+    "ingest": "loader",         # feeds and reference files into raw
+    "dbt": "transformer",       # raw -> seeds, staging, intermediate, marts
+    "checks": "checker",        # quality checks over every layer and the gate
+    "report": "reporter",       # marts -> report, editions, waivers
+}
+
 #: Default key for the applicant hash; production sets CCHC_APPLICANT_KEY from a secret store.
 DEV_APPLICANT_KEY = "cchc-dev-key-not-for-production"
 
@@ -31,18 +40,23 @@ def reports_dir() -> Path:
     return Path(os.environ.get("CCHC_REPORTS_DIR", state_dir() / "reports")).resolve()
 
 
-def warehouse_dsn() -> str:
-    """The warehouse connection string.
+def warehouse_dsn(stage: str | None = None) -> str:
+    """The warehouse connection string: `stage`'s own login (see STAGE_ROLES), or with no
+    stage the administrator's, which only the bootstrap uses.
 
-    `WAREHOUSE_DSN` when set; otherwise the project's own embedded Postgres, started on
-    demand (see `cchc.embedded_pg`).
+    The administrator is `WAREHOUSE_DSN` when set; otherwise the project's own embedded
+    Postgres, started on demand (see `cchc.embedded_pg`).
     """
-    configured = os.environ.get("WAREHOUSE_DSN")
-    if configured:
-        return configured
-    from cchc import embedded_pg
+    admin = os.environ.get("WAREHOUSE_DSN")
+    if not admin:
+        from cchc import embedded_pg
 
-    return embedded_pg.ensure_running().dsn(embedded_pg.WAREHOUSE_DB)
+        admin = embedded_pg.ensure_running().dsn(embedded_pg.WAREHOUSE_DB)
+    if stage is None:
+        return admin
+    from cchc.warehouse import login_dsn
+
+    return login_dsn(admin, STAGE_ROLES[stage])
 
 
 def applicant_key() -> str:

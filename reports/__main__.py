@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--year", type=int, required=True, help="report year, e.g. 2025")
     parser.add_argument("--out", required=True, help="output directory")
-    parser.add_argument("--dsn", help="warehouse DSN (default: cchc.settings.warehouse_dsn())")
+    parser.add_argument("--dsn", help="warehouse DSN (default: the reporter login of cchc.settings.warehouse_dsn)")
     args = parser.parse_args(argv)
     if args.dsn:
         dsn = args.dsn
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         # Imported here: the settings module may start the embedded server.
         from cchc.settings import warehouse_dsn
 
-        dsn = warehouse_dsn()
+        dsn = warehouse_dsn("report")
     files = build_annual_report(dsn, args.year, args.out)
     print(f"edition {files.edition_id}\n{files.html}\n{files.pdf}\n{files.xlsx}")
     return 0

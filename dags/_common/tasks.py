@@ -28,10 +28,11 @@ _INCOMPLETE = "not_loaded"
 _REJECTED = "rejected"
 
 
-def _dsn() -> str:
+def _dsn(stage: str) -> str:
+    """The warehouse as `stage`'s own login (cchc.settings.STAGE_ROLES)."""
     from cchc.settings import warehouse_dsn
 
-    return warehouse_dsn()
+    return warehouse_dsn(stage)
 
 
 def interval_days(start: pendulum.DateTime, end: pendulum.DateTime) -> tuple[date, date]:
@@ -65,7 +66,7 @@ def _ingest(data_dir: str, unit_code: str, day_from: date | None = None,
     from ingest.pipeline import ingest_feed
 
     with _api_emulator(data_dir, unit_code, api_emulator_dir):
-        outcomes = ingest_feed(_dsn(), data_dir, unit_code, day_from=day_from, day_to=day_to)
+        outcomes = ingest_feed(_dsn("ingest"), data_dir, unit_code, day_from=day_from, day_to=day_to)
     for outcome in outcomes:
         log.info("%s", outcome.summary())
     statuses = Counter(outcome.status for outcome in outcomes)
@@ -82,7 +83,7 @@ def _unsettled_deliveries(unit_code: str, day_from: date, day_to: date) -> dict[
     """
     import psycopg
 
-    with psycopg.connect(_dsn()) as conn:
+    with psycopg.connect(_dsn("ingest")) as conn:
         rows = conn.execute(
             "select distinct on (delivery) delivery, status, reason from raw.deliveries"
             " where feed_unit_code = %s and delivery_day between %s and %s"
@@ -103,7 +104,7 @@ def load_reference(data_dir: str) -> str:
     from ingest.problems import IngestError
 
     try:
-        outcome = load(_dsn(), data_dir)
+        outcome = load(_dsn("ingest"), data_dir)
     except IngestError as invalid:
         # Retrying cannot fix a file; nothing downstream may run on a half-valid reference.
         raise AirflowFailException(
@@ -180,7 +181,7 @@ def run_quality_checks(year: int, data_dir: str) -> str:
     """Every suite and the completeness matrix for `year` into quality.check_results; the run id."""
     from expectations.gate import run_checks
 
-    result = run_checks(_dsn(), int(year), data_dir)
+    result = run_checks(_dsn("checks"), int(year), data_dir)
     progress.info("Quality run for %s: %d checks, %d blocking failures; data docs %s", year,
                   len(result.outcomes), len(result.blocking_failures), result.data_docs)
     return result.run_id
@@ -192,7 +193,7 @@ def gate(year: int) -> str:
     from expectations.gate import GateClosed, assert_open
 
     try:
-        decision = assert_open(_dsn(), int(year))
+        decision = assert_open(_dsn("checks"), int(year))
     except GateClosed as closed:
         raise AirflowFailException(
             f"Quality gate closed for {year}; the report is not published. Fix the data or record "
@@ -214,7 +215,7 @@ def build_report(year: int, out_dir: str | None) -> list[str]:
     from reports.build import build_annual_report
 
     out = Path(out_dir) if out_dir else reports_dir() / str(year)
-    files = build_annual_report(_dsn(), int(year), out)
+    files = build_annual_report(_dsn("report"), int(year), out)
     paths = [str(files.html), str(files.pdf), str(files.xlsx)]
     (out / "LATEST.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
     for path in paths:
