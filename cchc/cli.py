@@ -68,12 +68,21 @@ def _prepare_warehouse() -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from cchc import airflow_runner
+    from cchc.credentials import generated_secret
 
     conf: dict = {}
     if args.data_dir:
+        try:
+            settings.applicant_key()
+        except settings.MissingApplicantKey as missing:
+            print(missing, file=sys.stderr)
+            return 2
         data_dir = Path(args.data_dir).resolve()
         year = args.year or _previous_year()
     else:
+        # The sample's key is generated on first use and kept in .local/secrets, like its
+        # API tokens derived at run time: nothing of it is committed.
+        os.environ.setdefault("CCHC_APPLICANT_KEY", generated_secret("sample-applicant.key"))
         info = _generate_sample(settings.sample_dir(), args.sample_scale)
         data_dir = Path(info.data_dir)
         year = args.year or SAMPLE_YEARS[-1]

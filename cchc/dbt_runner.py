@@ -28,19 +28,23 @@ def dbt_env(dsn: str) -> dict[str, str]:
     dbt always connects as the `transformer` login on `dsn`'s server and database. The
     applicant key travels as the session setting `cchc.applicant_key` in PGOPTIONS (libpq
     reads it at connect time), never as a dbt variable or env_var(): dbt would then write it
-    into compiled SQL, the manifest and its logs.
+    into compiled SQL, the manifest and its logs. Without a key the models that hash fail
+    with public.applicant_hash_key()'s message saying how to set it.
     """
     from cchc.warehouse import login_dsn
 
     p = psycopg.conninfo.conninfo_to_dict(login_dsn(dsn, STAGE_ROLES["dbt"]))
-    return {
+    env = {
         "CCHC_PG_HOST": p.get("host") or "127.0.0.1",
         "CCHC_PG_PORT": str(p.get("port") or 5432),
         "CCHC_PG_USER": p["user"],
         "CCHC_PG_PASSWORD": p["password"],
         "CCHC_PG_DBNAME": p.get("dbname") or "cchc",
-        "PGOPTIONS": _pg_option("cchc.applicant_key", applicant_key()),
     }
+    key = applicant_key(required=False)
+    if key:
+        env["PGOPTIONS"] = _pg_option("cchc.applicant_key", key)
+    return env
 
 
 def run_dbt(

@@ -21,8 +21,19 @@ STAGE_ROLES = {
     "report": "reporter",       # marts -> report, editions, waivers
 }
 
-#: Default key for the applicant hash; production sets CCHC_APPLICANT_KEY from a secret store.
-DEV_APPLICANT_KEY = "cchc-dev-key-not-for-production"
+#: What to do when CCHC_APPLICANT_KEY is missing (user-facing: Vietnamese, then English).
+APPLICANT_KEY_MISSING = (
+    "Chưa đặt khóa băm mã người nộp hồ sơ: hãy đặt biến môi trường CCHC_APPLICANT_KEY bằng "
+    "khóa bí mật của Sở (giữ nguyên qua các năm), ví dụ `export CCHC_APPLICANT_KEY=…`, rồi "
+    "chạy lại.\n"
+    "CCHC_APPLICANT_KEY is not set: set it to the Department's secret key of the applicant "
+    "hash (the same every year), e.g. `export CCHC_APPLICANT_KEY=…`, and run again. Only the "
+    "bundled sample runs without it."
+)
+
+
+class MissingApplicantKey(RuntimeError):
+    """CCHC_APPLICANT_KEY is not set where a real run needs it."""
 
 
 def state_dir() -> Path:
@@ -59,6 +70,13 @@ def warehouse_dsn(stage: str | None = None) -> str:
     return login_dsn(admin, STAGE_ROLES[stage])
 
 
-def applicant_key() -> str:
-    """The HMAC key of `applicant_key`; never stored in the warehouse."""
-    return os.environ.get("CCHC_APPLICANT_KEY", DEV_APPLICANT_KEY)
+def applicant_key(required: bool = True) -> str | None:
+    """The HMAC key of `applicant_key` (CCHC_APPLICANT_KEY); never stored anywhere.
+
+    There is no default: a committed key would be no secret. Missing, it raises
+    MissingApplicantKey, or returns None when not `required`.
+    """
+    key = os.environ.get("CCHC_APPLICANT_KEY")
+    if not key and required:
+        raise MissingApplicantKey(APPLICANT_KEY_MISSING)
+    return key or None

@@ -33,6 +33,19 @@ language sql immutable strict parallel safe as $$
          generate_series(0, 63) as i
 $$;
 
+-- The key of dbt's applicant_key macro: the session setting cchc.applicant_key, which
+-- cchc.dbt_runner puts in PGOPTIONS from CCHC_APPLICANT_KEY; never stored, never compiled in.
+create or replace function public.applicant_hash_key() returns bytea
+language plpgsql stable parallel safe as $$
+begin
+    if coalesce(current_setting('cchc.applicant_key', true), '') = '' then
+        raise exception 'CCHC_APPLICANT_KEY is not set: the applicant hash has no key'
+            using hint = 'Set CCHC_APPLICANT_KEY to the Department''s secret key and run again '
+                         '(cchc.dbt_runner passes it as the session setting cchc.applicant_key).';
+    end if;
+    return convert_to(current_setting('cchc.applicant_key'), 'UTF8');
+end $$;
+
 create or replace function public.hmac_sha256(message bytea, pads bytea[]) returns bytea
 language sql immutable strict parallel safe as $$
     select sha256(pads[2] || sha256(pads[1] || message))
