@@ -12,6 +12,8 @@ from cchc.settings import STAGE_ROLES
 
 _BOOTSTRAP_SQL = Path(__file__).parent / "sql" / "bootstrap.sql"
 _GRANTS_SQL = Path(__file__).parent / "sql" / "grants.sql"
+#: application_name of the bootstrap's connections: the only administrator ones of a run.
+BOOTSTRAP_APP = "cchc bootstrap"
 
 #: Each stage owns the DDL of its schema; bootstrap applies them in dependency order.
 _STAGE_SCHEMAS = ("ingest.land", "expectations.store", "reports.editions")
@@ -28,7 +30,8 @@ def bootstrap(dsn: str) -> None:
     `dsn` is an administrator's (a superuser, or a role with CREATEROLE owning the
     database): the only connection of a run that is not a stage's own login.
     """
-    with connect(dsn) as conn:
+    # Named, so that pg_stat_activity tells the administrator's connections of a run apart.
+    with connect(dsn, application_name=BOOTSTRAP_APP) as conn:
         # Roles are cluster-wide: concurrent bootstraps of two databases may race on them.
         conn.execute("select pg_advisory_xact_lock(hashtext('cchc.bootstrap'))")
         conn.execute(_BOOTSTRAP_SQL.read_text(encoding="utf-8"))
@@ -53,8 +56,11 @@ def login_dsn(admin_dsn: str, role: str) -> str:
 
 
 def create_database(server_dsn: str, dbname: str) -> str:
-    """Create database `dbname` on the server of `server_dsn` (if missing); return its DSN."""
-    with connect(server_dsn, autocommit=True) as conn:
+    """Create database `dbname` on the server of `server_dsn` (if missing); return its DSN.
+
+    An administrator's step of the bootstrap (e.g. Airflow's metadata database), named so.
+    """
+    with connect(server_dsn, autocommit=True, application_name=BOOTSTRAP_APP) as conn:
         if not conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone():
             conn.execute(f'create database "{dbname}"')
     return with_dbname(server_dsn, dbname)

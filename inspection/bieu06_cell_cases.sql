@@ -68,6 +68,9 @@ membership as (
     where received_date <= period_start - 1
         and (terminal_date is null or terminal_date > period_start - 1)
     union all
+    select case_code, 'resolved_total' from cases
+    where terminal_date between period_start and period_end
+    union all
     select case_code, 'resolved_' || lower(timeliness) from cases
     where terminal_date between period_start and period_end
     union all
@@ -80,16 +83,12 @@ membership as (
         and period_end = (select max(as_of_date) from marts.mart_overdue_cases)
 ),
 
--- The total columns are sums of the others: (3) = (4)+(5)+(6), (7) = (8)+(9)+(10),
--- (11) = (12)+(13) (the open cases at the period end, whatever the cut-off).
+-- (3) = (4) + (5) + (6); (11) is every case open at the period end, whatever the cut-off.
 totals as (
     select case_code, column_name from membership
     union all
     select case_code, 'received_total' from membership
     where column_name in ('received_online', 'received_direct_postal', 'carried_over')
-    union all
-    select case_code, 'resolved_total' from membership
-    where column_name in ('resolved_early', 'resolved_on_time', 'resolved_late')
     union all
     select case_code, 'pending_total' from cases
     where received_date <= period_end

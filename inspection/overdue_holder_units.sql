@@ -19,9 +19,15 @@ select
     overdue.terminal_date,
     overdue.working_days_overdue
 from marts.mart_overdue_cases as overdue
-left join marts.dim_units as holder
-    on holder.unit_code = overdue.holder_unit_at_due
-    and holder.valid_from <= overdue.due_date
-    and (holder.valid_to is null or holder.valid_to >= overdue.due_date)
+-- The unit's name in force on the due date; a unit merged away before it (which may still
+-- hold old cases) by its last name.
+left join lateral (
+    select unit_name from marts.dim_units as u
+    where u.unit_code = overdue.holder_unit_at_due
+    order by (u.valid_from <= overdue.due_date
+              and (u.valid_to is null or u.valid_to >= overdue.due_date)) desc,
+             u.valid_from desc
+    limit 1
+) as holder on true
 where extract(year from overdue.due_date) = :'period_year'::int
 order by overdue.holder_unit_at_due, overdue.due_date, overdue.case_code;
