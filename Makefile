@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 DATA_DIR ?=
 YEAR ?=
 
-.PHONY: run test venv sample-data db-start db-stop db-status airflow lint lock bench fuzz clean print-tools
+.PHONY: run test venv sample-data db-start db-stop db-status airflow docs lint lock bench fuzz clean print-tools
 
 venv: $(VENV)/.installed
 
@@ -52,6 +52,11 @@ db-status: venv
 
 airflow: venv
 	@$(PY) -m cchc.cli airflow standalone
+
+# Inspectors' documentation (marts with Vietnamese labels, the inspection pack, dbt docs)
+# as static pages; prints the path of .local/docs/index.html.
+docs: venv
+	@$(PY) -m cchc.docs
 
 lint: venv
 	@$(VENV)/bin/ruff check cchc ingest expectations reports sampledata dags tests

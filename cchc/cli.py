@@ -5,6 +5,8 @@
     cchc report --period 2025-Q3 [--out DIR]  gate + Biểu 06 of a month/quarter/half/year
     cchc sample-data [--out DIR] [--cases N]  generate the bundled sample province
     cchc db start|stop|status|dsn             the embedded warehouse server
+    cchc user add NAME --role inspector|reporter | list | remove NAME
+                                              people's logins to the warehouse
     cchc airflow standalone                   the Airflow UI on the project's metadata DB
 """
 from __future__ import annotations
@@ -60,22 +62,30 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare_warehouse() -> str:
+def _prepare_warehouse() -> None:
+    """The bootstrap: the one step that connects as the administrator."""
     from cchc import warehouse
 
-    dsn = settings.warehouse_dsn()
-    warehouse.bootstrap(dsn)
-    return dsn
+    warehouse.bootstrap(settings.warehouse_dsn())
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from cchc import airflow_runner
+    from cchc.credentials import generated_secret
 
     conf: dict = {}
     if args.data_dir:
+        try:
+            settings.applicant_key()
+        except settings.MissingApplicantKey as missing:
+            print(missing, file=sys.stderr)
+            return 2
         data_dir = Path(args.data_dir).resolve()
         year = args.year or _previous_year()
     else:
+        # The sample's key is generated on first use and kept in .local/secrets, like its
+        # API tokens derived at run time: nothing of it is committed.
+        os.environ.setdefault("CCHC_APPLICANT_KEY", generated_secret("sample-applicant.key"))
         info = _generate_sample(settings.sample_dir(), args.sample_scale)
         data_dir = Path(info.data_dir)
         year = args.year or SAMPLE_YEARS[-1]
@@ -128,25 +138,58 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(invalid, file=sys.stderr)
         return 2
     year = period.year if period else args.year
-    dsn = _prepare_warehouse()
+    _prepare_warehouse()
     try:
         # A period's figures come from the year's marts: the year's gate decides for it.
-        decision = assert_open(dsn, year)
+        decision = assert_open(settings.warehouse_dsn("checks"), year)
     except GateClosed as closed:
         print(closed, file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else settings.reports_dir() / (
         period.code if period else str(year))
+    report_dsn = settings.warehouse_dsn("report")
     if period:
-        files = build_period_report(dsn, period, out, organisation=organisation)
+        files = build_period_report(report_dsn, period, out, organisation=organisation)
         print(files.xlsx)
         print(files.pdf)
         return 0
-    files = build_annual_report(dsn, year, out, quality=decision, organisation=organisation)
+    files = build_annual_report(report_dsn, year, out, quality=decision, organisation=organisation)
     print(files.pdf)
     print(files.xlsx)
     print(files.html)
     return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from cchc import users
+
+    _prepare_warehouse()
+    admin = settings.warehouse_dsn()
+    try:
+        if args.action == "add":
+            password = users.add_user(admin, args.name, args.role)
+            target = _server_of(admin)
+            _say(f"login {args.name} (role {args.role}) created on {target}. Its password is "
+                 "shown only now; hand it over privately:")
+            print(password)
+        elif args.action == "remove":
+            users.remove_user(admin, args.name)
+            _say(f"login {args.name} removed")
+        else:
+            for login in users.list_users(admin):
+                print(f"{login.name}\t{login.role}")
+    except users.UserError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _server_of(dsn: str) -> str:
+    """host:port/dbname of a DSN, without its user or password."""
+    import psycopg
+
+    p = psycopg.conninfo.conninfo_to_dict(dsn)
+    return f"{p.get('host') or 'localhost'}:{p.get('port') or 5432}/{p.get('dbname')}"
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:
@@ -195,6 +238,16 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="the embedded warehouse server")
     db.add_argument("action", choices=["start", "stop", "status", "dsn"])
     db.set_defaults(func=cmd_db)
+
+    user = sub.add_parser("user", help="people's logins: inspectors and reporters")
+    user_actions = user.add_subparsers(dest="action", required=True)
+    add = user_actions.add_parser("add", help="create a login; its password is printed once")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["inspector", "reporter"])
+    user_actions.add_parser("list", help="people's logins and their roles")
+    remove = user_actions.add_parser("remove", help="drop a login")
+    remove.add_argument("name")
+    user.set_defaults(func=cmd_user)
 
     airflow = sub.add_parser("airflow", help="Airflow UI for the project")
     airflow.add_argument("action", choices=["standalone"])

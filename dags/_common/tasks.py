@@ -28,10 +28,11 @@ _INCOMPLETE = "not_loaded"
 _REJECTED = "rejected"
 
 
-def _dsn() -> str:
+def _dsn(stage: str) -> str:
+    """The warehouse as `stage`'s own login (cchc.settings.STAGE_ROLES)."""
     from cchc.settings import warehouse_dsn
 
-    return warehouse_dsn()
+    return warehouse_dsn(stage)
 
 
 def interval_days(start: pendulum.DateTime, end: pendulum.DateTime) -> tuple[date, date]:
@@ -65,7 +66,7 @@ def _ingest(data_dir: str, unit_code: str, day_from: date | None = None,
     from ingest.pipeline import ingest_feed
 
     with _api_emulator(data_dir, unit_code, api_emulator_dir):
-        outcomes = ingest_feed(_dsn(), data_dir, unit_code, day_from=day_from, day_to=day_to)
+        outcomes = ingest_feed(_dsn("ingest"), data_dir, unit_code, day_from=day_from, day_to=day_to)
     for outcome in outcomes:
         log.info("%s", outcome.summary())
     statuses = Counter(outcome.status for outcome in outcomes)
@@ -82,7 +83,7 @@ def _unsettled_deliveries(unit_code: str, day_from: date, day_to: date) -> dict[
     """
     import psycopg
 
-    with psycopg.connect(_dsn()) as conn:
+    with psycopg.connect(_dsn("ingest")) as conn:
         rows = conn.execute(
             "select distinct on (delivery) delivery, status, reason from raw.deliveries"
             " where feed_unit_code = %s and delivery_day between %s and %s"
@@ -105,7 +106,7 @@ def load_reference(data_dir: str) -> str:
 
     try:
         load_organisation(data_dir)  # validated now, not after the whole run at the report
-        outcome = load(_dsn(), data_dir)
+        outcome = load(_dsn("ingest"), data_dir)
     except (IngestError, OrganisationError) as invalid:
         # Retrying cannot fix a file; nothing downstream may run on a half-valid reference.
         raise AirflowFailException(
@@ -225,7 +226,7 @@ def run_quality_checks(year: int, data_dir: str, cutoff: str | None = None) -> s
     id. The matrix judges the months ended by `cutoff` (default 31 December)."""
     from expectations.gate import run_checks
 
-    result = run_checks(_dsn(), int(year), data_dir,
+    result = run_checks(_dsn("checks"), int(year), data_dir,
                         cutoff_date=date.fromisoformat(str(cutoff)) if cutoff else None)
     progress.info("Quality run for %s: %d checks, %d blocking failures; data docs %s", year,
                   len(result.outcomes), len(result.blocking_failures), result.data_docs)
@@ -238,7 +239,7 @@ def gate(year: int) -> str:
     from expectations.gate import GateClosed, assert_open
 
     try:
-        decision = assert_open(_dsn(), int(year))
+        decision = assert_open(_dsn("checks"), int(year))
     except GateClosed as closed:
         raise AirflowFailException(
             f"Quality gate closed for {year}; the report is not published. Fix the data or record "
@@ -262,7 +263,7 @@ def build_report(year: int, out_dir: str | None, data_dir: str) -> list[str]:
 
     out = Path(out_dir) if out_dir else reports_dir() / str(year)
     files = build_annual_report(
-        _dsn(), int(year), out, organisation=load_organisation(data_dir)
+        _dsn("report"), int(year), out, organisation=load_organisation(data_dir)
     )
     paths = [str(files.html), str(files.pdf), str(files.xlsx)]
     (out / "LATEST.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")

@@ -1,9 +1,13 @@
 {#- Keyed hash of an applicant's ID number: repeat applicants can be counted, nobody can be
-    identified without the key, which lives in the environment only (never in the database).
-    The number is normalised first (id_number_spelling), so one applicant has one key in
-    every feed. -#}
+    identified without the key. The key reaches the server as the session setting
+    cchc.applicant_key (cchc.dbt_runner.dbt_env puts it in PGOPTIONS), so it is in no
+    compiled SQL, manifest or log; public.applicant_hash_key() fails clearly without it.
+    The key's pads are an uncorrelated subquery: computed once per query, not per row.
+    The functions are defined by cchc/sql/bootstrap.sql. The number is normalised first
+    (id_number_spelling), so one applicant has one key in every feed. -#}
 {% macro applicant_key(id_expr, applicant_type_expr) -%}
-    encode(public.hmac({{ id_number_spelling(id_expr, applicant_type_expr) }}, '{{ env_var("CCHC_APPLICANT_KEY", "cchc-dev-key-not-for-production") }}', 'sha256'), 'hex')
+    encode(public.hmac_sha256(convert_to({{ id_number_spelling(id_expr, applicant_type_expr) }}, 'UTF8'),
+        (select public.hmac_sha256_pads(public.applicant_hash_key()))), 'hex')
 {%- endmacro %}
 
 {#- One spelling per ID number: spaces, dots and dashes removed, letters upper case, and the

@@ -6,6 +6,7 @@ config` is run too where the compose plugin is installed.
 from __future__ import annotations
 
 import re
+import secrets
 import shlex
 import subprocess
 from pathlib import Path
@@ -82,6 +83,24 @@ def test_secrets_come_from_the_environment_and_are_all_documented():
     assert SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
 
 
+#: Variables holding a secret: compose must refuse to start while one is unset or empty.
+SECRETS = ("POSTGRES_PASSWORD", "CCHC_APPLICANT_KEY", "AIRFLOW_JWT_SECRET",
+           "AIRFLOW_API_SECRET_KEY", "AIRFLOW_FERNET_KEY")
+
+
+def test_compose_refuses_to_start_without_every_secret():
+    text = (REPO / "docker-compose.yml").read_text(encoding="utf-8")
+    for secret in SECRETS:
+        uses = re.findall(r"\$\{" + secret + r"([^}]*)\}", text)
+        assert uses and all(use.startswith(":?") for use in uses), (secret, uses)
+
+
+def test_env_example_accepts_no_placeholder_secret():
+    example = (REPO / "docker" / ".env.example").read_text(encoding="utf-8")
+    values = dict(re.findall(r"^(\w+)=(.*)$", example, flags=re.MULTILINE))
+    assert {secret: values[secret] for secret in SECRETS} == dict.fromkeys(SECRETS, "")
+
+
 def test_dockerfile_installs_the_lock_with_uv_and_copies_what_exists():
     assert DOCKERFILE.splitlines()[2] == "FROM python:3.11-slim"
     assert "uv pip install -r requirements.lock" in DOCKERFILE
@@ -91,12 +110,15 @@ def test_dockerfile_installs_the_lock_with_uv_and_copies_what_exists():
             assert all((REPO / s).exists() for s in sources), line
 
 
-def test_docker_compose_config_accepts_the_file():
+def test_docker_compose_config_accepts_the_file_only_with_every_secret(tmp_path):
     probe = subprocess.run(["docker", "compose", "version"], capture_output=True, text=True,
                            check=False)
     if probe.returncode != 0:
         pytest.skip("the docker compose plugin is not installed here")
-    result = subprocess.run(
-        ["docker", "compose", "--env-file", "docker/.env.example", "config", "--quiet"],
-        cwd=REPO, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    filled = tmp_path / ".env"
+    filled.write_text("".join(f"{s}={secrets.token_urlsafe(16)}\n" for s in SECRETS))
+    for env_file, accepted in ((filled, True), (REPO / "docker" / ".env.example", False)):
+        result = subprocess.run(
+            ["docker", "compose", "--env-file", str(env_file), "config", "--quiet"],
+            cwd=REPO, capture_output=True, text=True, check=False)
+        assert (result.returncode == 0) is accepted, result.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from cchc import dbt_runner
+from cchc import dbt_runner, warehouse
 from tests.dbt_index.kit import SELECTION, query
 
 pytestmark = pytest.mark.slow
@@ -25,7 +25,8 @@ VARS = {"report_year": 2025}
 
 
 def _build(dsn: str, target: Path, *extra_args: str) -> None:
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    # The upstream rows stand in for dbt's own models, so they belong to dbt's login.
+    with psycopg.connect(warehouse.login_dsn(dsn, "transformer"), autocommit=True) as conn:
         conn.execute(UPSTREAM_ROWS.read_text(encoding="utf-8"))
     args = ["build", "--select", *SELECTION, *extra_args]
     dbt_runner.run_dbt(args, dsn, VARS, target_path=target, quiet=True)

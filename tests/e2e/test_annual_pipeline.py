@@ -8,8 +8,10 @@ report. The tests then read the warehouse and the report files it produced.
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -17,8 +19,16 @@ import psycopg
 import pymupdf
 import pytest
 
-from cchc import warehouse
+from cchc import inspection, users, warehouse
+from cchc.settings import DBT_PROJECT_DIR, STAGE_ROLES
+from cchc.warehouse import BOOTSTRAP_APP
 from expectations.severity import READINGS, SEVERITIES
+from tests.e2e.watch import (
+    ConnectionSampler,
+    files_containing,
+    personal_data_outside_raw,
+    tables_containing,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +38,17 @@ REPORT_YEAR = 2025
 SAMPLE_SCALE = 0.1
 
 
+@dataclass
+class Run:
+    result: subprocess.CompletedProcess
+    state: Path
+    airflow_db_dsn: str
+    connections: set  # (login, superuser, application_name) seen on the warehouse database
+    applicant_key: str
+
+
 @pytest.fixture(scope="module")
-def pipeline(warehouse_dsn, server_dsn, tmp_path_factory):
+def pipeline_run(warehouse_dsn, server_dsn, tmp_path_factory):
     state = tmp_path_factory.mktemp("state")
     airflow_db = psycopg.conninfo.conninfo_to_dict(warehouse_dsn)["dbname"] + "_airflow"
     env = {
@@ -37,13 +56,23 @@ def pipeline(warehouse_dsn, server_dsn, tmp_path_factory):
         "WAREHOUSE_DSN": warehouse_dsn,
         "CCHC_STATE_DIR": str(state),
         "CCHC_AIRFLOW_DB": airflow_db,
+        # A key nobody could have written down: the scans below look for it everywhere.
+        "CCHC_APPLICANT_KEY": secrets.token_urlsafe(24),
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "cchc.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
-        env=env, capture_output=True, text=True, timeout=1500, check=False,
-    )
-    yield result, state
+    dbname = psycopg.conninfo.conninfo_to_dict(warehouse_dsn)["dbname"]
+    with ConnectionSampler(server_dsn, dbname) as sampler:
+        result = subprocess.run(
+            [sys.executable, "-m", "cchc.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
+            env=env, capture_output=True, text=True, timeout=1500, check=False,
+        )
+    yield Run(result, state, warehouse.with_dbname(warehouse_dsn, airflow_db), sampler.seen,
+              env["CCHC_APPLICANT_KEY"])
     warehouse.drop_database(server_dsn, airflow_db)
+
+
+@pytest.fixture(scope="module")
+def pipeline(pipeline_run):
+    return pipeline_run.result, pipeline_run.state
 
 
 def _lines(result) -> list[str]:
@@ -153,6 +182,146 @@ def test_no_blocking_check_failed(pipeline, warehouse_dsn):
             "where run_id = (select run_id from marts.quality_results order by checked_at desc limit 1) "
             "and severity = 'blocking' and not passed").fetchall()
     assert failed == []
+
+
+def test_only_the_bootstrap_connects_as_a_superuser(pipeline_run):
+    """#11: every stage used its own login; a superuser connection is the bootstrap's."""
+    superusers = {seen for seen in pipeline_run.connections if seen[1]}
+    assert {app for _login, _su, app in superusers} <= {BOOTSTRAP_APP}, superusers
+    logins = {login for login, superuser, _app in pipeline_run.connections if not superuser}
+    assert set(STAGE_ROLES.values()) <= logins, pipeline_run.connections
+
+
+def test_the_applicant_key_is_in_no_file_and_no_airflow_table(pipeline_run):
+    key = pipeline_run.applicant_key
+    assert files_containing(pipeline_run.state, key) == []
+    for folder in ("target", "logs"):
+        if (DBT_PROJECT_DIR / folder).exists():
+            assert files_containing(DBT_PROJECT_DIR / folder, key) == []
+    assert tables_containing(pipeline_run.airflow_db_dsn, key) == []
+
+
+def test_no_personal_data_outside_raw(pipeline_run, warehouse_dsn):
+    with psycopg.connect(warehouse_dsn) as conn:
+        personal = conn.execute(
+            "select count(*) from raw.case_snapshots where applicant_name is not null").fetchone()[0]
+    assert personal > 0, "the sample carries names, or this test proves nothing"
+    assert personal_data_outside_raw(warehouse_dsn) == {}
+
+
+@pytest.fixture(scope="module")
+def inspector_dsn(pipeline, warehouse_dsn):
+    """A login created like `cchc user add NAME --role inspector` does."""
+    name = f"thanhtra_{secrets.token_hex(4)}"
+    password = users.add_user(warehouse_dsn, name, "inspector")
+    params = psycopg.conninfo.conninfo_to_dict(warehouse_dsn)
+    params.update(user=name, password=password)
+    yield psycopg.conninfo.make_conninfo(**params)
+    users.remove_user(warehouse_dsn, name)
+
+
+def _pack(name: str) -> inspection.Query:
+    return next(q for q in inspection.load_pack() if q.name == name)
+
+
+def _busiest_unit(warehouse_dsn) -> str:
+    """The unit with most late cases in the report year: every question has rows for it."""
+    with psycopg.connect(warehouse_dsn) as conn:
+        return conn.execute(
+            "select unit_code from marts.mart_on_time_yearly where period_year = %s"
+            " order by resolved_late desc, received_total desc limit 1", (REPORT_YEAR,)).fetchone()[0]
+
+
+def test_pack_late_cases_without_compliant_apology(pipeline, warehouse_dsn, inspector_dsn):
+    unit = _busiest_unit(warehouse_dsn)
+    columns, rows = inspection.run(inspector_dsn, _pack("late_cases_without_compliant_apology"),
+                                   {"unit_code": unit, "period_year": REPORT_YEAR})
+    with psycopg.connect(warehouse_dsn) as conn:
+        late, compliant = conn.execute(
+            "select late_cases, apology_compliant from marts.mart_apology_letters_yearly"
+            " where unit_code = %s and period_year = %s", (unit, REPORT_YEAR)).fetchone()
+    # Terminal rows: the year's late cases (rules.md §7) less the compliant ones.
+    terminal = [r for r in rows if r[columns.index("terminal_date")] is not None]
+    assert late > 0 and len(terminal) == late - compliant
+
+
+def test_pack_padded_appointments(pipeline, warehouse_dsn, inspector_dsn):
+    with psycopg.connect(warehouse_dsn) as conn:
+        unit, padded = conn.execute(
+            "select unit_code, padded_appointments from marts.mart_overdue_yearly"
+            " where period_year = %s order by padded_appointments desc limit 1",
+            (REPORT_YEAR,)).fetchone()
+    _columns, rows = inspection.run(inspector_dsn, _pack("padded_appointments"),
+                                    {"unit_code": unit, "period_year": REPORT_YEAR})
+    assert padded > 0 and len(rows) == padded
+
+
+def test_pack_overdue_holder_units(pipeline, warehouse_dsn, inspector_dsn):
+    columns, rows = inspection.run(inspector_dsn, _pack("overdue_holder_units"),
+                                   {"period_year": REPORT_YEAR})
+    with psycopg.connect(warehouse_dsn) as conn:
+        expected = conn.execute(
+            "select count(*) from marts.mart_overdue_cases"
+            " where extract(year from due_date) = %s", (REPORT_YEAR,)).fetchone()[0]
+    assert expected > 0 and len(rows) == expected
+    assert all(r[columns.index("holder_unit_name")] for r in rows), "every holder unit is named"
+
+
+_BIEU06 = ["received_total", "received_online", "received_direct_postal", "carried_over",
+           "resolved_total", "resolved_early", "resolved_on_time", "resolved_late",
+           "pending_total", "pending_in_time", "pending_overdue"]
+
+
+@pytest.mark.parametrize("month", [None, 6])
+def test_pack_bieu06_cell_lists_exactly_the_cases_it_counts(pipeline, warehouse_dsn,
+                                                            inspector_dsn, month):
+    unit = _busiest_unit(warehouse_dsn)
+    table, where = (("marts.mart_on_time_yearly", "") if month is None
+                    else ("marts.mart_on_time", f" and period_month = {month}"))
+    with psycopg.connect(warehouse_dsn) as conn:
+        cells = dict(zip(_BIEU06, conn.execute(
+            f"select {', '.join(_BIEU06)} from {table}"
+            f" where unit_code = %s and period_year = %s{where}", (unit, REPORT_YEAR)).fetchone()))
+    # (12) and (13) are listed for the period ending at the cut-off: the year, not June.
+    columns = _BIEU06 if month is None else [c for c in _BIEU06 if c not in _BIEU06[-2:]]
+    for number, column in enumerate(_BIEU06, start=3):
+        if column not in columns:
+            continue
+        _cols, rows = inspection.run(inspector_dsn, _pack("bieu06_cell_cases"), {
+            "unit_code": unit, "period_year": REPORT_YEAR, "period_month": month,
+            "bieu06_column": str(number)})
+        assert len(rows) == cells[column], (column, len(rows), cells[column])
+        assert len({r[0] for r in rows}) == len(rows), "each case once per cell"
+
+
+def test_pack_case_provenance_runs_as_the_loader_only(pipeline, warehouse_dsn, inspector_dsn):
+    from ingest.registry import load_registry
+
+    _, state = pipeline
+    data_dir = state / "sample" / "data"
+    with psycopg.connect(warehouse_dsn) as conn:
+        case_code = conn.execute(
+            "select s.case_code from raw.case_snapshots s join raw.deliveries d using (load_id)"
+            " where d.source_kind = 'csv' and d.status = 'loaded' limit 1").fetchone()[0]
+    query = _pack("case_provenance")
+    columns, rows = inspection.run(warehouse.login_dsn(warehouse_dsn, "loader"), query,
+                                   {"case_code": case_code})
+    first = dict(zip(columns, rows[0]))
+    landed = data_dir / load_registry(data_dir).feed(first["feed_unit_code"]).path / first["delivery"]
+    assert first["record_kind"] == "case" and first["record_no"] >= 1 and landed.exists()
+    # The file's data record number record_no holds the case code (1 = first after the header).
+    lines = landed.read_bytes().decode("utf-8-sig", errors="replace").splitlines()
+    assert case_code in lines[first["record_no"]]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        inspection.run(inspector_dsn, query, {"case_code": case_code})
+
+
+def test_inspector_runs_every_inspector_question(pipeline, inspector_dsn):
+    for query in inspection.load_pack():
+        if query.role == "inspector":
+            params = dict.fromkeys(query.params, "")
+            params.update(period_year=REPORT_YEAR, unit_code="H99.S01", bieu06_column="3")
+            inspection.run(inspector_dsn, query, {k: params[k] for k in query.params})
 
 
 def test_reingesting_the_same_deliveries_changes_nothing(pipeline, warehouse_dsn):

@@ -1,0 +1,60 @@
+-- Least privilege (marts.md §Roles, docs/decisions.md §Roles). Run last by
+-- cchc.warehouse.bootstrap, after every stage created its tables; idempotent.
+-- Default privileges name the roles that create tables later: the administrator running
+-- this file (stage DDL), loader (raw) and transformer (everything dbt builds).
+
+-- loader: raw only — reads and writes it, sees nothing else.
+grant usage, create on schema raw to loader;
+grant select, insert, update, delete, truncate on all tables in schema raw to loader;
+grant usage, select, update on all sequences in schema raw to loader;
+alter default privileges in schema raw grant select, insert, update, delete, truncate on tables to loader;
+alter default privileges in schema raw grant usage, select, update on sequences to loader;
+
+-- transformer (dbt): reads raw, owns seeds, staging, intermediate and marts.
+grant usage on schema raw to transformer;
+grant select on all tables in schema raw to transformer;
+alter default privileges in schema raw grant select on tables to transformer;
+alter default privileges for role loader in schema raw grant select on tables to transformer;
+grant usage, create on schema seeds, staging, intermediate, marts to transformer;
+grant usage on schema quality to transformer;
+grant select on quality.check_results to transformer;  -- marts.quality_results is a view over it
+
+-- Objects a superuser built before the pipeline had its own logins pass to the transformer,
+-- or dbt could not replace them.
+do $$
+declare obj record;
+begin
+    for obj in
+        select c.relkind, format('%I.%I', n.nspname, c.relname) as name
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname in ('seeds', 'staging', 'intermediate', 'marts')
+          and c.relkind in ('r', 'p', 'v', 'm')
+          and pg_get_userbyid(c.relowner) <> 'transformer'
+    loop
+        execute format('alter %s %s owner to transformer',
+                       case obj.relkind when 'v' then 'view' when 'm' then 'materialized view'
+                                        else 'table' end, obj.name);
+    end loop;
+end $$;
+
+-- checker (quality checks and the gate): reads every layer, writes quality results.
+grant usage on schema raw, seeds, staging, intermediate, marts, quality to checker;
+grant select on all tables in schema raw, seeds, staging, intermediate, marts to checker;
+alter default privileges in schema raw grant select on tables to checker;
+alter default privileges for role loader in schema raw grant select on tables to checker;
+alter default privileges for role transformer in schema seeds, staging, intermediate, marts
+    grant select on tables to checker;
+grant select, insert, update, delete on all tables in schema quality to checker;
+grant usage, select on all sequences in schema quality to checker;
+
+-- reporter (report, editions, waivers): marts, quality results, publish.
+grant usage on schema marts, quality, publish to reporter;
+grant select on all tables in schema marts, quality to reporter;
+grant insert, update, delete on quality.waivers to reporter;
+grant select, insert, update, delete on all tables in schema publish to reporter;
+grant usage, select on all sequences in schema quality, publish to reporter;
+
+-- inspector: the published marts only (dbt's grants config grants each table it builds).
+grant usage on schema marts to inspector;
+grant select on all tables in schema marts to inspector;
+alter default privileges for role transformer in schema marts grant select on tables to reporter, inspector;
