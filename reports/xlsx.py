@@ -154,6 +154,7 @@ def _bieu06_sheet(
         _write_row(
             ws, row_no, [stt, label] + [counts.get(c) for c in bieu06.COUNT_COLUMNS], formats
         )
+        ws.cell(row=row_no, column=1).alignment = CENTER  # STT apart from the unit's name
         if bold:
             for cell in ws[row_no]:
                 cell.font = BOLD
