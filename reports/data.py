@@ -62,7 +62,7 @@ def _rows(conn: psycopg.Connection, sql: str, params: dict) -> list[dict]:
         return cur.fetchall()
 
 
-def _read_units(conn: psycopg.Connection, year_end: dt.date) -> dict[str, Unit]:
+def read_units(conn: psycopg.Connection, year_end: dt.date) -> dict[str, Unit]:
     # The latest version of each unit valid by year end names it, so a unit merged away
     # during the year keeps the name it had.
     rows = _rows(
@@ -81,7 +81,8 @@ def _read_units(conn: psycopg.Connection, year_end: dt.date) -> dict[str, Unit]:
     }
 
 
-def _read_leagues(conn, params, units: dict[str, Unit]) -> dict[str, list[dict]]:
+def read_leagues(conn, params: dict, units: dict[str, Unit]) -> dict[str, list[dict]]:
+    """The league tables of `params["year"]` by league, in rank order (report and web app)."""
     rows = _rows(
         conn,
         """
@@ -231,8 +232,8 @@ def _cutoff_date(conn, year: int) -> dt.date:
 def read_report_data(conn: psycopg.Connection, year: int) -> ReportData:
     """Read every mart row the report of `year` shows."""
     params = {"year": year}
-    units = _read_units(conn, dt.date(year, 12, 31))
-    leagues = _read_leagues(conn, params, units)
+    units = read_units(conn, dt.date(year, 12, 31))
+    leagues = read_leagues(conn, params, units)
     load_ids = [
         str(r["load_id"])
         for r in _rows(
