@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 DATA_DIR ?=
 YEAR ?=
 
-.PHONY: run test venv sample-data db-start db-stop db-status airflow lint lock bench clean
+.PHONY: run test web browser venv sample-data db-start db-stop db-status airflow lint lock bench clean
 
 venv: $(VENV)/.installed
 
@@ -28,6 +28,15 @@ run: venv
 
 test: venv
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# The web app's tests drive Debian's Chromium through its chromedriver (never a downloaded one).
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	else echo "[make] the web tests need: sudo apt-get install chromium chromium-driver" >&2; exit 1; fi
+
+web: venv
+	@$(PY) -m cchc.cli web
 
 sample-data: venv
 	@$(PY) -m cchc.cli sample-data

@@ -96,10 +96,23 @@ limit %(limit)s
 """
 
 
+#: Late and overdue cases by the unit that held them on their due date, under the same
+#: criteria as the list each count links to.
+HOLDER_COUNT_SQL = """
+select o.holder_unit_at_due, count(*) as cases
+from marts.fct_cases as c
+left join marts.mart_overdue_cases as o on o.case_code = c.case_code
+where {where}
+group by 1
+order by 2 desc, 1
+"""
+
+
 def case_list_query(unit: str | None, period: Period | None, column: str | None,
                     filter_name: str | None, procedure: str | None, sector: str | None,
-                    holder: str | None) -> tuple[str, dict]:
-    """SQL and parameters of the cases behind a column and/or a filter.
+                    holder: str | None, sql: str = CASE_LIST_SQL) -> tuple[str, dict]:
+    """SQL (CASE_LIST_SQL or HOLDER_COUNT_SQL) and parameters of the cases behind a column
+    and/or a filter.
 
     Raises KeyError for an unknown column or filter (the page answers 404).
     """
@@ -123,4 +136,4 @@ def case_list_query(unit: str | None, period: Period | None, column: str | None,
         if value:
             clauses.append(clause)
             params[key] = value
-    return CASE_LIST_SQL.format(where=" and ".join(clauses)), params
+    return sql.format(where=" and ".join(clauses)), params

@@ -48,6 +48,22 @@ def test_every_linked_count_equals_its_case_list(web_warehouse, inspector):
     assert nonzero >= 40
 
 
+def test_holder_counts_equal_their_lists(web_warehouse, inspector):
+    from web import pages
+
+    with connect_as(server_conninfo(web_warehouse), inspector.name, inspector.password) as conn:
+        table = pages.holder_table(conn, YEAR)
+        # Late in 2024: A, D, E, F, G at S1 (D passed on to D1 only after its due date);
+        # N of D1 was with S1 on its due date 29 Aug (to S1 27 Aug, to C2 30 Aug): S1 = 6.
+        # Open and overdue: H at C2 = 1.
+        assert {r["holder_unit_at_due"]: r["cases"] for r in table.rows} == {"S1": 6, "C2": 1}
+        for row in table.rows:
+            listed = pages.case_table(conn, "", None, unit=None, period=Period(YEAR),
+                                      column=None, filter_name="qua-han", procedure=None,
+                                      sector=None, holder=row["holder_unit_at_due"])
+            assert len(listed.rows) == row["cases"]
+
+
 def test_hand_worked_lists(web_warehouse, inspector):
     """Values worked out by hand from hand_cases.sql (tests/dbt/test_hand_count.py)."""
     with connect_as(server_conninfo(web_warehouse), inspector.name, inspector.password) as conn:
