@@ -17,7 +17,7 @@ _IN_PERIOD = "between %(start)s and %(end)s"
 # Open at a month end: marts.fct_case_month_ends (12 = in time, 13 = overdue).
 _OPEN_AT = (
     "exists (select 1 from marts.fct_case_month_ends as e where e.case_code = c.case_code"
-    " and e.period_year = %(at_year)s and e.period_month = %(at_month)s{extra})"
+    " and e.unit_code = c.unit_code and e.period_year = %(at_year)s and e.period_month = %(at_month)s{extra})"
 )
 _OPEN_BEFORE = _OPEN_AT.replace("%(at_year)s", "%(before_year)s").replace(
     "%(at_month)s", "%(before_month)s")
