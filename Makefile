@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 DATA_DIR ?=
 YEAR ?=
 
-.PHONY: run test web browser venv sample-data db-start db-stop db-status airflow lint lock bench clean
+.PHONY: run test web browser bench-web venv sample-data db-start db-stop db-status airflow lint lock bench clean
 
 venv: $(VENV)/.installed
 
@@ -61,6 +61,9 @@ lock: venv
 
 bench: venv
 	@$(PY) -m ingest.benchmarks.bench_csv_load
+
+bench-web: venv
+	@$(PY) -m web.benchmarks.bench_pages
 
 clean:
 	-@$(PY) -m cchc.cli db stop 2>/dev/null
