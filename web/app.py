@@ -171,6 +171,11 @@ def create_app(warehouse_dsn: str, secure_cookies: bool = False) -> Flask:
         if unit not in names:
             abort(404)
         tables = pages.unit_tables(conn, unit, year)
+        late = pages.case_table(conn, "Hồ sơ trễ hạn hoặc quá hạn của đơn vị", PAGE_LIMIT,
+                                unit=unit, period=Period(year), column=None,
+                                filter_name="qua-han", procedure=None, sector=None, holder=None)
+        late.key = "tre-han"
+        tables[late.key] = late
         chart = rate_chart(tables["bieu-06"].rows, {"on_time_rate": "Tỷ lệ đúng hạn",
                                                     "online_rate": "Tỷ lệ trực tuyến"})
         return page("unit.html.j2", list(tables.values()), unit=unit, unit_name=names[unit],

@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path("/usr/bin/chromedriver").exists(),
                                  reason="run `make browser` (Debian chromium, chromium-driver)")]
 
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+#: The README's screenshots are rewritten when CCHC_WEB_SCREENSHOTS=1; else a temp folder.
+README_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--window-size=1280,900")
@@ -60,9 +61,16 @@ def _sign_in(browser, url: str, name: str, password: str) -> None:
     browser.find_element(By.ID, "dang-nhap").click()
 
 
-def _shot(browser, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    if os.environ.get("CCHC_WEB_SCREENSHOTS") == "1":
+        return README_SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def _shot(browser, folder: Path, name: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(folder / f"{name}.png"))
 
 
 def _get(url: str, cookie: str) -> tuple[int, bytes]:
@@ -79,7 +87,7 @@ def _get(url: str, cookie: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def test_inspector_from_league_table_to_a_case(browser, web_url, inspector):
+def test_inspector_from_league_table_to_a_case(browser, web_url, inspector, screenshots):
     from selenium.webdriver.common.by import By
 
     _sign_in(browser, web_url, inspector.name, "not-the-password")
@@ -91,12 +99,15 @@ def test_inspector_from_league_table_to_a_case(browser, web_url, inspector):
     assert f"Bảng xếp hạng Chỉ số CCHC năm {YEAR}" in browser.find_element(By.TAG_NAME, "h1").text
     assert "Sở Tư pháp" in browser.find_element(By.ID, "xep-hang-departments").text
     assert "UBND huyện Một" in browser.find_element(By.ID, "xep-hang-districts").text
-    _shot(browser, "league")
+    _shot(browser, screenshots, "league")
 
     browser.find_element(By.LINK_TEXT, "Sở Tư pháp").click()
     assert "Sở Tư pháp" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_element(By.CSS_SELECTOR, "svg.chart")
-    _shot(browser, "unit")
+    # S1's late cases of 2024 (test_drill: A, D, E, F, G).
+    late = browser.find_elements(By.CSS_SELECTOR, "#tre-han td[data-col=case_code]")
+    assert [cell.text for cell in late] == ["D", "E", "A", "F", "G"]
+    _shot(browser, screenshots, "unit")
 
     # March of S1: 3 received, 2 resolved late (D, E) — follow the late count.
     march = browser.find_elements(By.CSS_SELECTOR, "#bieu-06 tbody tr")[2]
@@ -108,7 +119,7 @@ def test_inspector_from_league_table_to_a_case(browser, web_url, inspector):
     assert len(rows) == count == int(browser.find_element(By.ID, "so-ho-so").text)
     assert [r.find_element(By.CSS_SELECTOR, "td[data-col=case_code]").text for r in rows] == [
         "D", "E"]
-    _shot(browser, "cases")
+    _shot(browser, screenshots, "cases")
 
     browser.find_element(By.LINK_TEXT, "D").click()
     assert browser.find_element(By.ID, "ma-ho-so").text == "D"
@@ -116,7 +127,7 @@ def test_inspector_from_league_table_to_a_case(browser, web_url, inspector):
     # D: received 13 Mar, apology letter 19 Mar, due 20 Mar, finished 22 Mar, 2 days late.
     for expected in ("13/03/2024", "Thư xin lỗi", "20/03/2024", "22/03/2024", "trễ 2 ngày"):
         assert expected in steps
-    _shot(browser, "case")
+    _shot(browser, screenshots, "case")
 
     cookie = f"cchc_phien={browser.get_cookie('cchc_phien')['value']}"
     browser.find_element(By.ID, "dang-xuat").click()
