@@ -50,12 +50,15 @@ PREDICATES["received_total"] = ("mart_on_time", "({})".format(" or ".join(
 LINKED_COLUMNS = COUNT_COLUMNS + ("padded_appointments", "late_cases", "apology_issued",
                                   "apology_compliant")
 
-#: Filters inspectors ask for (issue #16 item 5), each a predicate like the columns'.
-FILTERS: dict[str, str] = {
+#: Filters inspectors ask for (issue #16 item 5): (the mart the filter's cases are rows
+#: of, aliased c = fct_cases or o = mart_overdue_cases, predicate). Period, unit,
+#: procedure and sector are then matched on that mart's own columns, so a filter over
+#: late cases can be counted from mart_overdue_cases alone (HOLDER_COUNT_SQL).
+FILTERS: dict[str, tuple[str, str]] = {
     # Late by their dates, no compliant apology (none issued, late, or incomplete).
-    "xin-loi-chua-dat": "o.apology_required and not coalesce(o.apology_compliant, false)",
-    "hen-tra-dem-ngay": "c.padding_working_days > 0",
-    "qua-han": "o.case_code is not null",
+    "xin-loi-chua-dat": ("o", "o.apology_required and not coalesce(o.apology_compliant, false)"),
+    "hen-tra-dem-ngay": ("c", "c.padding_working_days > 0"),
+    "qua-han": ("o", "o.case_code is not null"),
 }
 
 
@@ -96,12 +99,11 @@ limit %(limit)s
 """
 
 
-#: Late and overdue cases by the unit that held them on their due date, under the same
-#: criteria as the list each count links to.
+#: Late and overdue cases by the unit that held them on their due date: the "qua-han"
+#: filter's clauses, which name only mart_overdue_cases (o), counted without the join.
 HOLDER_COUNT_SQL = """
 select o.holder_unit_at_due, count(*) as cases
-from marts.fct_cases as c
-left join marts.mart_overdue_cases as o on o.case_code = c.case_code
+from marts.mart_overdue_cases as o
 where {where}
 group by 1
 order by 2 desc, 1
@@ -116,22 +118,24 @@ def case_list_query(unit: str | None, period: Period | None, column: str | None,
 
     Raises KeyError for an unknown column or filter (the page answers 404).
     """
-    clauses, params = ["true"], {}
+    clauses, params, alias = ["true"], {}, "c"
     if column is not None:
         clauses.append(PREDICATES[column][1])
         if period is None:
             raise KeyError(column)
     if filter_name is not None:
-        clauses.append(FILTERS[filter_name])
+        alias, predicate = FILTERS[filter_name]
+        clauses.append(predicate)
     if period is not None:
         params.update(period.params())
         if column is None:
-            # A filter over a year: cases received in it, or resolved or still open in it.
-            clauses.append("(c.received_date between %(start)s and %(end)s"
-                           " or coalesce(c.terminal_date, %(end)s) between %(start)s and %(end)s)")
-    for value, clause, key in ((unit, "c.unit_code = %(unit)s", "unit"),
-                               (procedure, "c.procedure_code = %(procedure)s", "procedure"),
-                               (sector, "c.sector = %(sector)s", "sector"),
+            # A filter over a period: the cases in hand during it (received by its end,
+            # not finished before its start).
+            clauses.append(f"{alias}.received_date <= %(end)s"
+                           f" and coalesce({alias}.terminal_date, %(end)s) >= %(start)s")
+    for value, clause, key in ((unit, f"{alias}.unit_code = %(unit)s", "unit"),
+                               (procedure, f"{alias}.procedure_code = %(procedure)s", "procedure"),
+                               (sector, f"{alias}.sector = %(sector)s", "sector"),
                                (holder, "o.holder_unit_at_due = %(holder)s", "holder")):
         if value:
             clauses.append(clause)
