@@ -36,6 +36,8 @@ _CODE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 def create_app(warehouse_dsn: str, secure_cookies: bool = False) -> Flask:
     """The app for the warehouse at `warehouse_dsn`; its user and password are dropped."""
     app = Flask(__name__)
+    # Flask escapes only templates named *.html; ours are *.html.j2 like the report's.
+    app.jinja_options = {**app.jinja_options, "autoescape": True}
     app.config["SERVER"] = server_conninfo(warehouse_dsn)
     sessions = SessionStore()
     app.jinja_env.filters["vndate"] = fmt_date
@@ -171,11 +173,10 @@ def create_app(warehouse_dsn: str, secure_cookies: bool = False) -> Flask:
         if unit not in names:
             abort(404)
         tables = pages.unit_tables(conn, unit, year)
-        late = pages.case_table(conn, "Hồ sơ trễ hạn hoặc quá hạn của đơn vị", PAGE_LIMIT,
-                                unit=unit, period=Period(year), column=None,
-                                filter_name="qua-han", procedure=None, sector=None, holder=None)
-        late.key = "tre-han"
-        tables[late.key] = late
+        tables["tre-han"] = pages.case_table(
+            conn, "Hồ sơ trễ hạn hoặc quá hạn của đơn vị", PAGE_LIMIT, key="tre-han", unit=unit,
+            period=Period(year), column=None, filter_name="qua-han", procedure=None,
+            sector=None, holder=None)
         chart = rate_chart(tables["bieu-06"].rows, {"on_time_rate": "Tỷ lệ đúng hạn",
                                                     "online_rate": "Tỷ lệ trực tuyến"})
         return page("unit.html.j2", list(tables.values()), unit=unit, unit_name=names[unit],

@@ -147,10 +147,11 @@ CASE_COLUMNS = [
 ]
 
 
-def case_table(conn: psycopg.Connection, title: str, limit: int | None, **criteria) -> Table:
+def case_table(conn: psycopg.Connection, title: str, limit: int | None, key: str = "ho-so",
+               **criteria) -> Table:
     sql, params = case_list_query(**criteria)
     params["limit"] = limit
-    table = Table("ho-so", title, CASE_COLUMNS, rows(conn, sql, params))
+    table = Table(key, title, CASE_COLUMNS, rows(conn, sql, params))
     for i, r in enumerate(table.rows):
         table.links[(i, "case_code")] = f"/ho-so/{r['case_code']}"
     return table

@@ -190,6 +190,16 @@ HOSTILE_PATHS = [
 ]
 
 
+def test_markup_in_parameters_is_escaped(web_url, inspector):
+    cookie = _http_sign_in(web_url, inspector.name, inspector.password)
+    script = "<script>alert(1)</script>"
+    quoted = urllib.parse.quote(f'"/>{script}')
+    for path in (f"/dang-nhap?tiep={quoted}", f"/ho-so?nam=2024&linh_vuc={quoted}"):
+        status, body = _get(f"{web_url}{path}", cookie)
+        assert status == 200 and script not in body.decode("utf-8")
+        assert "&lt;script&gt;" in body.decode("utf-8")
+
+
 @pytest.mark.parametrize("path", HOSTILE_PATHS)
 def test_no_parameter_reaches_raw_data(web_url, inspector, path):
     cookie = _http_sign_in(web_url, inspector.name, inspector.password)
