@@ -32,7 +32,8 @@ def connect_as(server: str, login: str, password: str) -> psycopg.Connection:
             options=f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_MS}",
         )
     except psycopg.OperationalError as error:
-        if "authentication failed" in str(error) or "does not exist" in str(error):
+        # An unknown login fails the same way as a wrong password (scram-sha-256).
+        if "password authentication failed" in str(error):
             raise LoginRefused(login) from error
         raise
     return conn
