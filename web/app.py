@@ -28,8 +28,8 @@ from web.timeline import timeline
 
 SESSION_COOKIE = "cchc_phien"
 LOGIN_CSRF_COOKIE = "cchc_csrf_dang_nhap"
-#: A list page shows at most this many cases; the export has them all.
-PAGE_LIMIT = 5000
+#: A list page shows this many cases at a time (?trang=N); the export has them all.
+PAGE_SIZE = 200
 _CODE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -158,9 +158,17 @@ def create_app(warehouse_dsn: str, secure_cookies: bool = False) -> Flask:
         years = pages.years(conn)
         year = int_arg("nam", 2000, 2100) or (years[0] if years else None)
         tables = pages.league_tables(conn, year) if year else []
-        if year:
-            tables.append(pages.holder_table(conn, year))
-        return page("league.html.j2", tables, year=year, years=years)
+        return page("league.html.j2", tables, year=year, years=years,
+                    heading=f"Bảng xếp hạng Chỉ số CCHC năm {year or ''}")
+
+    @app.get("/don-vi-giu")
+    @signed_in
+    def holders():
+        conn = connection()
+        year = int_arg("nam", 2000, 2100) or (pages.years(conn) or [None])[0]
+        tables = [pages.holder_table(conn, year)] if year else []
+        return page("league.html.j2", tables, year=year, years=pages.years(conn),
+                    heading=f"Hồ sơ trễ hạn theo đơn vị giữ hồ sơ khi đến hạn, năm {year or ''}")
 
     @app.get("/don-vi/<unit>")
     @signed_in
@@ -173,14 +181,16 @@ def create_app(warehouse_dsn: str, secure_cookies: bool = False) -> Flask:
         if unit not in names:
             abort(404)
         tables = pages.unit_tables(conn, unit, year)
-        tables["tre-han"] = pages.case_table(
-            conn, "Hồ sơ trễ hạn hoặc quá hạn của đơn vị", PAGE_LIMIT, key="tre-han", unit=unit,
-            period=Period(year), column=None, filter_name="qua-han", procedure=None,
+        late_limit = None if request.args.get("xuat") == "tre-han" else PAGE_SIZE
+        tables["tre-han"], late_total = pages.case_table(
+            conn, "Hồ sơ trễ hạn hoặc quá hạn của đơn vị", late_limit, key="tre-han",
+            unit=unit, period=Period(year), column=None, filter_name="qua-han", procedure=None,
             sector=None, holder=None)
         chart = rate_chart(tables["bieu-06"].rows, {"on_time_rate": "Tỷ lệ đúng hạn",
                                                     "online_rate": "Tỷ lệ trực tuyến"})
         return page("unit.html.j2", list(tables.values()), unit=unit, unit_name=names[unit],
-                    year=year, chart=chart, filters=pages.FILTER_LABELS)
+                    year=year, chart=chart, filters=pages.FILTER_LABELS, late_total=late_total,
+                    late_shown=len(tables["tre-han"].rows))
 
     @app.get("/ho-so")
     @signed_in
@@ -200,9 +210,15 @@ def create_app(warehouse_dsn: str, secure_cookies: bool = False) -> Flask:
         title = " · ".join(filter(None, [
             pages.COLUMN_LABELS.get(column), pages.FILTER_LABELS.get(filter_name),
             criteria["unit"], f"tháng {month}" if month else None, str(year) if year else None]))
-        limit = None if request.args.get("xuat") else PAGE_LIMIT
-        table = pages.case_table(connection(), title or "Danh sách hồ sơ", limit, **criteria)
-        return page("cases.html.j2", [table], table=table, limit=PAGE_LIMIT,
+        exporting = bool(request.args.get("xuat"))
+        page_no = int_arg("trang", 1, 1_000_000) or 1
+        table, total = pages.case_table(
+            connection(), title or "Danh sách hồ sơ", None if exporting else PAGE_SIZE,
+            offset=0 if exporting else (page_no - 1) * PAGE_SIZE, **criteria)
+        pages_total = max(1, -(-total // PAGE_SIZE))
+        return page("cases.html.j2", [table], table=table, total=total, page_no=page_no,
+                    pages_total=pages_total, first=(page_no - 1) * PAGE_SIZE + 1,
+                    page_url=lambda n: "?" + urlencode({**request.args.to_dict(), "trang": n}),
                     args=request.args, filters=pages.FILTER_LABELS)
 
     @app.get("/ho-so/<case_code>")

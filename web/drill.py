@@ -90,12 +90,13 @@ class Period:
 CASE_LIST_SQL = """
 select c.case_code, c.unit_code, c.procedure_code, c.sector, c.channel, c.received_date,
        c.due_date, c.terminal_date, c.timeliness, c.working_days_late,
-       o.holder_unit_at_due, o.apology_required, o.apology_compliant
+       o.holder_unit_at_due, o.apology_required, o.apology_compliant,
+       count(*) over () as listed_total
 from marts.fct_cases as c
 left join marts.mart_overdue_cases as o on o.case_code = c.case_code
 where {where}
 order by c.received_date, c.case_code
-limit %(limit)s
+limit %(limit)s offset %(offset)s
 """
 
 

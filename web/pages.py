@@ -148,13 +148,18 @@ CASE_COLUMNS = [
 
 
 def case_table(conn: psycopg.Connection, title: str, limit: int | None, key: str = "ho-so",
-               **criteria) -> Table:
+               offset: int = 0, **criteria) -> tuple[Table, int]:
+    """One page of the cases behind a count or filter (all of them when `limit` is None),
+    and how many there are in all (the count the page shows)."""
     sql, params = case_list_query(**criteria)
-    params["limit"] = limit
-    table = Table(key, title, CASE_COLUMNS, rows(conn, sql, params))
+    params.update(limit=limit, offset=offset)
+    found = rows(conn, sql, params)
+    # Past the last page there is no row to carry the total: such a page is empty.
+    total = found[0]["listed_total"] if found else 0
+    table = Table(key, title, CASE_COLUMNS, found)
     for i, r in enumerate(table.rows):
         table.links[(i, "case_code")] = f"/ho-so/{r['case_code']}"
-    return table
+    return table, total
 
 
 def holder_table(conn: psycopg.Connection, year: int) -> Table:

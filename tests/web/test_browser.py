@@ -100,6 +100,10 @@ def test_inspector_from_league_table_to_a_case(browser, web_url, inspector, scre
     assert "Sở Tư pháp" in browser.find_element(By.ID, "xep-hang-departments").text
     assert "UBND huyện Một" in browser.find_element(By.ID, "xep-hang-districts").text
     _shot(browser, screenshots, "league")
+    browser.find_element(By.ID, "theo-don-vi-giu").click()
+    holders = browser.find_element(By.ID, "don-vi-giu").text
+    assert "S1 6" in holders and "C2 1" in holders
+    browser.back()
 
     browser.find_element(By.LINK_TEXT, "Sở Tư pháp").click()
     assert "Sở Tư pháp" in browser.find_element(By.TAG_NAME, "h1").text
@@ -147,6 +151,21 @@ def test_exports_hold_the_listed_cases(web_url, inspector):
     status, body = _get(f"{web_url}/ho-so?{query}&dinh_dang=xlsx", cookie)
     sheet = load_workbook(io.BytesIO(body)).active
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Mã hồ sơ", "D", "E"]
+
+
+def test_a_long_list_is_paged_and_counted_in_full(web_url, inspector, monkeypatch):
+    import web.app
+
+    monkeypatch.setattr(web.app, "PAGE_SIZE", 1)
+    cookie = _http_sign_in(web_url, inspector.name, inspector.password)
+    listed = []
+    for page_no in (1, 2):
+        status, body = _get(f"{web_url}/ho-so?don_vi=S1&nam={YEAR}&thang=3&cot=resolved_late"
+                            f"&trang={page_no}", cookie)
+        text = body.decode("utf-8")
+        assert status == 200 and 'id="so-ho-so">2<' in text
+        listed += [code for code in ("D", "E") if f'href="/ho-so/{code}"' in text]
+    assert listed == ["D", "E"]
 
 
 def _http_sign_in(url: str, name: str, password: str) -> str:

@@ -83,6 +83,7 @@ def _pages(year: int) -> dict[str, str]:
     unit = "S1-0"
     return {
         "league": f"/?nam={year}",
+        "holder_units": f"/don-vi-giu?nam={year}",
         "unit": f"/don-vi/{unit}?nam={year}",
         "cases_received_total_month": f"/ho-so?don_vi={unit}&nam={year}&thang=3&cot=received_total",
         "cases_resolved_total_year": f"/ho-so?don_vi={unit}&nam={year}&cot=resolved_total",
