@@ -52,7 +52,7 @@ airflow: venv
 	@$(PY) -m cchc.cli airflow standalone
 
 lint: venv
-	@$(VENV)/bin/ruff check cchc ingest expectations reports sampledata dags tests
+	@$(VENV)/bin/ruff check cchc ingest expectations reports sampledata dags tests web
 
 # Re-resolve the lock after changing pyproject.toml dependencies.
 lock: venv

@@ -73,15 +73,20 @@ def _shot(browser, folder: Path, name: str) -> None:
     assert browser.save_screenshot(str(folder / f"{name}.png"))
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers to check (302 to the sign-in page), not to follow."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _get(url: str, cookie: str) -> tuple[int, bytes]:
     request = urllib.request.Request(url, headers={"Cookie": cookie})
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
     try:
-        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+        with _OPENER.open(request, timeout=30) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -176,13 +181,8 @@ def _http_sign_in(url: str, name: str, password: str) -> str:
     data = urllib.parse.urlencode({"login": name, "password": password, "csrf_token": token,
                                    "next": "/"}).encode()
     request = urllib.request.Request(f"{url}/dang-nhap", data=data, headers={"Cookie": csrf_cookie})
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
     try:
-        urllib.request.build_opener(NoRedirect).open(request, timeout=30)
+        _OPENER.open(request, timeout=30)
     except urllib.error.HTTPError as error:
         assert error.code == 302, error.read()
         return error.headers["Set-Cookie"].split(";")[0]
