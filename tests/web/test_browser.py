@@ -51,6 +51,17 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+def _navigate(browser, action) -> None:
+    """Run `action` (a click, back) and wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+
+
 def _sign_in(browser, url: str, name: str, password: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -58,7 +69,7 @@ def _sign_in(browser, url: str, name: str, password: str) -> None:
     browser.find_element(By.ID, "login").clear()
     browser.find_element(By.ID, "login").send_keys(name)
     browser.find_element(By.ID, "password").send_keys(password)
-    browser.find_element(By.ID, "dang-nhap").click()
+    _navigate(browser, browser.find_element(By.ID, "dang-nhap").click)
 
 
 @pytest.fixture(scope="module")
@@ -105,12 +116,12 @@ def test_inspector_from_league_table_to_a_case(browser, web_url, inspector, scre
     assert "Sở Tư pháp" in browser.find_element(By.ID, "xep-hang-departments").text
     assert "UBND huyện Một" in browser.find_element(By.ID, "xep-hang-districts").text
     _shot(browser, screenshots, "league")
-    browser.find_element(By.ID, "theo-don-vi-giu").click()
+    _navigate(browser, browser.find_element(By.ID, "theo-don-vi-giu").click)
     holders = browser.find_element(By.ID, "don-vi-giu").text
     assert "S1 6" in holders and "C2 1" in holders
-    browser.back()
+    _navigate(browser, browser.back)
 
-    browser.find_element(By.LINK_TEXT, "Sở Tư pháp").click()
+    _navigate(browser, browser.find_element(By.LINK_TEXT, "Sở Tư pháp").click)
     assert "Sở Tư pháp" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_element(By.CSS_SELECTOR, "svg.chart")
     # S1's late cases of 2024 (test_drill: A, D, E, F, G).
@@ -123,14 +134,14 @@ def test_inspector_from_league_table_to_a_case(browser, web_url, inspector, scre
     link = march.find_element(By.CSS_SELECTOR, "td[data-col=resolved_late] a")
     count = int(link.text)
     assert count == 2
-    link.click()
+    _navigate(browser, link.click)
     rows = browser.find_elements(By.CSS_SELECTOR, "#ho-so tbody tr")
     assert len(rows) == count == int(browser.find_element(By.ID, "so-ho-so").text)
     assert [r.find_element(By.CSS_SELECTOR, "td[data-col=case_code]").text for r in rows] == [
         "D", "E"]
     _shot(browser, screenshots, "cases")
 
-    browser.find_element(By.LINK_TEXT, "D").click()
+    _navigate(browser, browser.find_element(By.LINK_TEXT, "D").click)
     assert browser.find_element(By.ID, "ma-ho-so").text == "D"
     steps = browser.find_element(By.CSS_SELECTOR, "ol.timeline").text
     # D: received 13 Mar, apology letter 19 Mar, due 20 Mar, finished 22 Mar, 2 days late.
@@ -139,7 +150,7 @@ def test_inspector_from_league_table_to_a_case(browser, web_url, inspector, scre
     _shot(browser, screenshots, "case")
 
     cookie = f"cchc_phien={browser.get_cookie('cchc_phien')['value']}"
-    browser.find_element(By.ID, "dang-xuat").click()
+    _navigate(browser, browser.find_element(By.ID, "dang-xuat").click)
     assert browser.find_element(By.ID, "dang-nhap")
     # The old session id is dead on the server, not just forgotten by the browser.
     status, _ = _get(f"{web_url}/?nam={YEAR}", cookie)
