@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 DATA_DIR ?=
 YEAR ?=
 
-.PHONY: run test venv sample-data db-start db-stop db-status airflow docs lint lock bench fuzz clean print-tools
+.PHONY: run test web browser bench-web venv sample-data db-start db-stop db-status airflow docs lint lock bench fuzz clean print-tools
 
 venv: $(VENV)/.installed
 
@@ -26,7 +26,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 run: venv
 	@$(PY) -m cchc.cli run $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(if $(YEAR),--year $(YEAR))
 
-test: venv print-tools
+test: venv print-tools browser
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 # LibreOffice Calc (headless) prints the Excel workbook to PDF in the print-layout test.
@@ -39,6 +39,19 @@ print-tools:
 		&& echo "[make] installing libreoffice-calc-nogui (Excel print-layout test) …" \
 		&& { $(LO_INSTALL) 2>/dev/null || { apt-get update -q >/dev/null && $(LO_INSTALL); }; }; } \
 		|| true
+
+# The web app's tests drive Debian's Chromium through its chromedriver (never a downloaded one).
+# Installed when missing and we may (root with apt-get); otherwise those tests say why they skip.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "[make] installing chromium and chromium-driver (web app browser tests) …"; \
+		apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends chromium chromium-driver >/dev/null; \
+	else echo "[make] the web app's browser tests need: sudo apt-get install chromium chromium-driver" >&2; fi
+
+web: venv
+	@$(PY) -m cchc.cli web
 
 sample-data: venv
 	@$(PY) -m cchc.cli sample-data
@@ -59,7 +72,7 @@ docs: venv
 	@$(PY) -m cchc.docs
 
 lint: venv
-	@$(VENV)/bin/ruff check cchc ingest expectations reports sampledata dags tests
+	@$(VENV)/bin/ruff check cchc ingest expectations reports sampledata dags tests web
 
 # Re-resolve the lock after changing pyproject.toml dependencies.
 lock: venv
@@ -75,6 +88,9 @@ fuzz: venv
 
 bench: venv
 	@$(PY) -m ingest.benchmarks.bench_csv_load
+
+bench-web: venv
+	@$(PY) -m web.benchmarks.bench_pages
 
 clean:
 	-@$(PY) -m cchc.cli db stop 2>/dev/null

@@ -8,6 +8,7 @@
     cchc user add NAME --role inspector|reporter | list | remove NAME
                                               people's logins to the warehouse
     cchc airflow standalone                   the Airflow UI on the project's metadata DB
+    cchc web [--host H] [--port P]            the inspectors' web app over the marts
 """
 from __future__ import annotations
 
@@ -199,6 +200,24 @@ def cmd_airflow(args: argparse.Namespace) -> int:
     return airflow_runner.standalone()
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from web.app import create_app
+
+    if args.warehouse:
+        server = args.warehouse
+    else:
+        _prepare_warehouse()
+        server = settings.warehouse_dsn()
+    # Only where the warehouse is (create_app drops any user and password): each person
+    # signs in with their own login.
+    app = create_app(server, secure_cookies=args.secure_cookies)
+    _say(f"web app on http://{args.host}:{args.port}/ (sign in with a `cchc user add` login)")
+    serve(app, host=args.host, port=args.port, threads=8)
+    return 0
+
+
 def _previous_year() -> int:
     from datetime import date
 
@@ -252,6 +271,17 @@ def build_parser() -> argparse.ArgumentParser:
     airflow = sub.add_parser("airflow", help="Airflow UI for the project")
     airflow.add_argument("action", choices=["standalone"])
     airflow.set_defaults(func=cmd_airflow)
+
+    web = sub.add_parser("web", help="the inspectors' web app (read-only, over the marts)")
+    web.add_argument("--host", default=os.environ.get("CCHC_WEB_HOST", "127.0.0.1"))
+    web.add_argument("--port", type=int, default=int(os.environ.get("CCHC_WEB_PORT", "8050")))
+    web.add_argument("--warehouse", default=os.environ.get("CCHC_WEB_WAREHOUSE"),
+                     help="where the warehouse is, without a login (e.g. 'host=db dbname=cchc');"
+                          " default: the project's warehouse, bootstrapped first")
+    web.add_argument("--secure-cookies", action="store_true",
+                     default=os.environ.get("CCHC_WEB_SECURE_COOKIES") == "1",
+                     help="mark cookies Secure (behind an HTTPS proxy)")
+    web.set_defaults(func=cmd_web)
     return parser
 
 

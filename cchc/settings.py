@@ -12,7 +12,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 
-#: The login each stage connects as (marts.md §Roles, docs/decisions.md §Roles). Only the
+#: The login each stage connects as (marts.md §Roles, docs/decisions.md §9). Only the
 #: bootstrap uses the administrator: WAREHOUSE_DSN, or the embedded server's superuser.
 STAGE_ROLES = {
     "ingest": "loader",         # feeds and reference files into raw

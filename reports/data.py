@@ -69,7 +69,7 @@ def _rows(conn: psycopg.Connection, sql: str, params: dict) -> list[dict]:
         return cur.fetchall()
 
 
-def _read_units(conn: psycopg.Connection, year_end: dt.date) -> dict[str, Unit]:
+def read_units(conn: psycopg.Connection, year_end: dt.date) -> dict[str, Unit]:
     # The latest version of each unit valid by year end names it, so a unit merged away
     # during the year keeps the name it had.
     rows = _rows(
@@ -88,7 +88,8 @@ def _read_units(conn: psycopg.Connection, year_end: dt.date) -> dict[str, Unit]:
     }
 
 
-def _read_leagues(conn, params, units: dict[str, Unit]) -> dict[str, list[dict]]:
+def read_leagues(conn, params: dict, units: dict[str, Unit]) -> dict[str, list[dict]]:
+    """The league tables of `params["year"]` by league, in rank order (report and web app)."""
     rows = _rows(
         conn,
         """
@@ -253,8 +254,8 @@ def read_report_data(conn: psycopg.Connection, year: int) -> ReportData:
     """Read every mart row the report of `year` shows."""
     cutoff = _cutoff_date(conn, year)
     params = {"year": year, "cutoff": cutoff}
-    units = _read_units(conn, dt.date(year, 12, 31))
-    leagues = _read_leagues(conn, params, units)
+    units = read_units(conn, dt.date(year, 12, 31))
+    leagues = read_leagues(conn, params, units)
     load_ids = [
         str(r["load_id"])
         for r in _rows(
@@ -328,7 +329,7 @@ def read_period_data(
 ) -> PeriodData:
     """Biểu 06 of months `first_month`…`last_month` of `year` from `marts.mart_on_time`."""
     params = {"year": year, "first_month": first_month, "last_month": last_month}
-    units = _read_units(conn, dt.date(year, 12, 31))
-    leagues = _read_leagues(conn, params, units)
+    units = read_units(conn, dt.date(year, 12, 31))
+    leagues = read_leagues(conn, params, units)
     rows = _report_order(_rows(conn, _PERIOD_SQL, params), units, leagues)
     return PeriodData(units, rows, _cutoff_date(conn, year))

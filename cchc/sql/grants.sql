@@ -1,4 +1,4 @@
--- Least privilege (marts.md §Roles, docs/decisions.md §Roles). Run last by
+-- Least privilege (marts.md §Roles, docs/decisions.md §9). Run last by
 -- cchc.warehouse.bootstrap, after every stage created its tables; idempotent.
 -- Default privileges name the roles that create tables later: the administrator running
 -- this file (stage DDL), loader (raw) and transformer (everything dbt builds).

@@ -24,7 +24,7 @@ DOCKERFILE = (REPO / "docker" / "Dockerfile").read_text(encoding="utf-8")
 
 
 def test_services_of_a_production_like_deployment():
-    assert set(SERVICES) == {"postgres", *AIRFLOW_SERVICES}
+    assert set(SERVICES) == {"postgres", "web", *AIRFLOW_SERVICES}
     assert SERVICES["postgres"]["image"].startswith("postgres:15")
     for name in AIRFLOW_SERVICES:
         build = SERVICES[name]["build"]
@@ -39,6 +39,20 @@ def test_components_wait_for_a_healthy_database_and_a_finished_init():
         assert depends["airflow-init"] == {"condition": "service_completed_successfully"}
     for name in ["postgres", *AIRFLOW_COMPONENTS]:
         assert SERVICES[name]["healthcheck"]["test"][0] in {"CMD", "CMD-SHELL"}, name
+
+
+def test_web_app_holds_no_login_of_its_own():
+    from cchc.cli import build_parser
+
+    web = SERVICES["web"]
+    assert web["build"] == SERVICES["airflow-init"]["build"]
+    assert web["entrypoint"] == ["python", "-m", "cchc.cli"]
+    args = build_parser().parse_args(web["command"])
+    assert (args.command, args.host, args.port) == ("web", "0.0.0.0", 8050)
+    assert set(web["environment"]) == {"CCHC_WEB_WAREHOUSE"}
+    assert not re.search(r"user|password", web["environment"]["CCHC_WEB_WAREHOUSE"])
+    assert web["depends_on"] == SERVICES["airflow-dag-processor"]["depends_on"]
+    assert web["healthcheck"]["test"][0] == "CMD"
 
 
 def test_every_command_is_one_airflow_runner_accepts(airflow_configured):
