@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 DATA_DIR ?=
 YEAR ?=
 
-.PHONY: run test venv sample-data db-start db-stop db-status airflow lint lock bench clean
+.PHONY: run test test-faults venv sample-data db-start db-stop db-status airflow lint lock bench clean
 
 venv: $(VENV)/.installed
 
@@ -28,6 +28,11 @@ run: venv
 
 test: venv
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# The long fault scenarios (whole `cchc run`s with the database restarted, processes
+# killed …), each compared with a clean run; README "Reliability". ~20 min on 2 cores.
+test-faults: venv
+	@$(PY) -m pytest --run-faults tests/faults $(PYTEST_ARGS)
 
 sample-data: venv
 	@$(PY) -m cchc.cli sample-data

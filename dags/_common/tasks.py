@@ -34,6 +34,14 @@ def _dsn() -> str:
     return warehouse_dsn()
 
 
+def _on_database(work, what: str):
+    """`work()`, redone while the database restarts or the connection drops (bounded; see
+    cchc.transient). Every step below is idempotent, so redoing one is safe."""
+    from cchc.transient import retry_transient
+
+    return retry_transient(work, what)
+
+
 def interval_days(start: pendulum.DateTime, end: pendulum.DateTime) -> tuple[date, date]:
     """The local days of the data interval [start, end), as inclusive bounds."""
     first = pendulum.instance(start).in_tz(LOCAL_TZ).date()
@@ -65,7 +73,9 @@ def _ingest(data_dir: str, unit_code: str, day_from: date | None = None,
     from ingest.pipeline import ingest_feed
 
     with _api_emulator(data_dir, unit_code, api_emulator_dir):
-        outcomes = ingest_feed(_dsn(), data_dir, unit_code, day_from=day_from, day_to=day_to)
+        outcomes = _on_database(
+            lambda: ingest_feed(_dsn(), data_dir, unit_code, day_from=day_from, day_to=day_to),
+            f"ingest of unit {unit_code}")
     for outcome in outcomes:
         log.info("%s", outcome.summary())
     statuses = Counter(outcome.status for outcome in outcomes)
@@ -82,12 +92,15 @@ def _unsettled_deliveries(unit_code: str, day_from: date, day_to: date) -> dict[
     """
     import psycopg
 
-    with psycopg.connect(_dsn()) as conn:
-        rows = conn.execute(
-            "select distinct on (delivery) delivery, status, reason from raw.deliveries"
-            " where feed_unit_code = %s and delivery_day between %s and %s"
-            " and status <> 'loading' order by delivery, load_id desc",
-            (unit_code, day_from, day_to)).fetchall()
+    def read() -> list[tuple]:
+        with psycopg.connect(_dsn()) as conn:
+            return conn.execute(
+                "select distinct on (delivery) delivery, status, reason from raw.deliveries"
+                " where feed_unit_code = %s and delivery_day between %s and %s"
+                " and status <> 'loading' order by delivery, load_id desc",
+                (unit_code, day_from, day_to)).fetchall()
+
+    rows = _on_database(read, f"deliveries of unit {unit_code}")
     unsettled: dict[str, list[str]] = {}
     for delivery, status, reason in rows:
         if status in (_INCOMPLETE, _REJECTED):
@@ -103,7 +116,7 @@ def load_reference(data_dir: str) -> str:
     from ingest.problems import IngestError
 
     try:
-        outcome = load(_dsn(), data_dir)
+        outcome = _on_database(lambda: load(_dsn(), data_dir), "reference data")
     except IngestError as invalid:
         # Retrying cannot fix a file; nothing downstream may run on a half-valid reference.
         raise AirflowFailException(
@@ -180,7 +193,7 @@ def run_quality_checks(year: int, data_dir: str) -> str:
     """Every suite and the completeness matrix for `year` into quality.check_results; the run id."""
     from expectations.gate import run_checks
 
-    result = run_checks(_dsn(), int(year), data_dir)
+    result = _on_database(lambda: run_checks(_dsn(), int(year), data_dir), "quality checks")
     progress.info("Quality run for %s: %d checks, %d blocking failures; data docs %s", year,
                   len(result.outcomes), len(result.blocking_failures), result.data_docs)
     return result.run_id
@@ -192,7 +205,7 @@ def gate(year: int) -> str:
     from expectations.gate import GateClosed, assert_open
 
     try:
-        decision = assert_open(_dsn(), int(year))
+        decision = _on_database(lambda: assert_open(_dsn(), int(year)), "quality gate")
     except GateClosed as closed:
         raise AirflowFailException(
             f"Quality gate closed for {year}; the report is not published. Fix the data or record "
@@ -214,7 +227,7 @@ def build_report(year: int, out_dir: str | None) -> list[str]:
     from reports.build import build_annual_report
 
     out = Path(out_dir) if out_dir else reports_dir() / str(year)
-    files = build_annual_report(_dsn(), int(year), out)
+    files = _on_database(lambda: build_annual_report(_dsn(), int(year), out), "annual report")
     paths = [str(files.html), str(files.pdf), str(files.xlsx)]
     (out / "LATEST.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
     for path in paths:

@@ -1,0 +1,94 @@
+"""`cchc.airflow_runner.run_dag` (what `make run` drives) always ends: a task instance
+whose end the metadata database lost is run again, and a run that cannot end by itself
+is stopped, marked failed and explained. Real `airflow dags test` runs of small DAGs."""
+from __future__ import annotations
+
+import textwrap
+
+import psutil
+import psycopg
+import pytest
+
+#: `lose_a` does to task `a` what a metadata database restarting as `a` ends does: the
+#: end is lost and `a` stays `running` for ever, with `done` waiting on it.
+DAGS = textwrap.dedent('''
+    import os, time
+    import pendulum, psycopg
+    from airflow.sdk import DAG, get_current_context, task
+
+    def metadata():
+        return os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("+psycopg", "")
+
+    @task
+    def a():
+        with psycopg.connect(metadata(), autocommit=True) as conn:
+            conn.execute("create table if not exists a_runs (at timestamptz default now())")
+            conn.execute("insert into a_runs default values")
+
+    @task
+    def lose_a():
+        ti = get_current_context()["ti"]
+        with psycopg.connect(metadata(), autocommit=True) as conn:
+            conn.execute("update task_instance set state = 'running' where dag_id = %s"
+                         " and run_id = %s and task_id = 'a'", (ti.dag_id, ti.run_id))
+
+    @task
+    def done():
+        pass
+
+    with DAG("lost_end", schedule=None, start_date=pendulum.datetime(2024, 1, 1)):
+        first = a()
+        first >> lose_a() >> done()
+        first >> done()
+
+    @task
+    def hang():
+        time.sleep(600)
+
+    with DAG("hangs", schedule=None, start_date=pendulum.datetime(2024, 1, 1)):
+        hang()
+''')
+
+
+@pytest.fixture
+def runner(airflow_configured, server_dsn, tmp_path, monkeypatch):
+    dags = tmp_path / "dags"
+    dags.mkdir()
+    (dags / "fault_dags.py").write_text(DAGS, encoding="utf-8")
+    monkeypatch.setattr(airflow_configured, "DAGS_FOLDER", dags)
+    monkeypatch.setenv("WAREHOUSE_DSN", server_dsn)
+    monkeypatch.setenv("CCHC_RUN_STALL_SECONDS", "5")
+    return airflow_configured
+
+
+def _metadata(runner, server_dsn, sql, params=()):
+    from cchc.warehouse import with_dbname
+
+    with psycopg.connect(with_dbname(server_dsn, runner.metadata_db_name())) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def test_a_task_whose_end_was_lost_runs_again_and_the_run_succeeds(runner, server_dsn, capfd):
+    status = runner.run_dag("lost_end", {})
+
+    out = capfd.readouterr().out
+    assert status == 0, out[-3000:]
+    assert "tác vụ a bị bỏ dở khi cơ sở dữ liệu mất kết nối; chạy lại tác vụ này." in out
+    assert _metadata(runner, server_dsn, "select count(*) from a_runs") == [(2,)]
+
+
+def test_a_run_that_cannot_end_is_stopped_failed_and_explained(runner, server_dsn, capfd, monkeypatch):
+    monkeypatch.setenv("CCHC_RUN_SILENCE_SECONDS", "15")
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+
+    status = runner.run_dag("hangs", {})
+
+    out = capfd.readouterr().out
+    assert status == 1
+    assert "DAG hangs thất bại: tác vụ hang không ghi gì trong 15 giây" in out
+    assert "Chạy lại đúng lệnh này: các lần nạp đã hoàn tất được giữ lại" in out
+    assert {p.pid for p in psutil.Process().children(recursive=True)} <= before  # nothing left behind
+    states = _metadata(runner, server_dsn,
+                       "select r.state, ti.state from dag_run r join task_instance ti using (dag_id, run_id)"
+                       " where r.dag_id = 'hangs' order by r.run_after desc limit 1")
+    assert states == [("failed", "failed")]
