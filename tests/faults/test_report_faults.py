@@ -8,17 +8,15 @@ import psycopg
 import pytest
 
 from reports.build import ReportWriteError, build_annual_report
-from tests.reports.reports_marts_fixture import create_marts, load_province
+from tests.reports.reports_marts_fixture import build_province
 
 YEAR = 2025
 
 
 @pytest.fixture(scope="module")
 def province_dsn(warehouse_dsn):
-    with psycopg.connect(warehouse_dsn) as conn:
-        create_marts(conn)
-        load_province(conn)
-    return warehouse_dsn
+    """The reports tests' hand-made province of 2025."""
+    return build_province(warehouse_dsn)
 
 
 def _digests(folder):
