@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from cchc import settings
+from cchc.marts_lock import RUN_PID_ENV
 
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 DAGS_FOLDER = settings.PROJECT_ROOT / "dags"
@@ -392,8 +393,8 @@ def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None)
     stopped: str | None = None
     lines: queue.Queue = queue.Queue()
     with full_log.open("w", encoding="utf-8") as kept, subprocess.Popen(
-            cmd, env=_process_env(dsn), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, bufsize=1) as proc:
+            cmd, env={**_process_env(dsn), RUN_PID_ENV: str(os.getpid())}, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
         threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
         try:
             while (line := _next_line(lines)) is not None:

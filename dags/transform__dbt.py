@@ -7,7 +7,7 @@ Success updates the marts asset, which schedules `quality__gate`.
 from _common.assets import RAW_CASES, RAW_REFERENCE
 from _common.dbt import dbt_build_group
 from _common.defaults import SCHEDULED_DEFAULT_ARGS, START_DATE
-from _common.tasks import marts_built, report_year
+from _common.tasks import claim_marts, marts_built, release_marts, report_year
 from airflow.sdk import DAG, Param
 
 with DAG(
@@ -26,4 +26,8 @@ with DAG(
     tags=["transform", "dbt"],
 ):
     year = report_year(year="{{ params.report_year }}")
-    year >> dbt_build_group() >> marts_built(year)
+    # One writer of the marts at a time, whichever DAG builds (cchc.marts_lock).
+    claim = claim_marts()
+    built = marts_built(year)
+    year >> claim >> dbt_build_group() >> built
+    built >> release_marts().as_teardown(setups=claim)

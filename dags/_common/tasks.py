@@ -181,6 +181,36 @@ def report_year(year: int | None, previous: bool = False) -> int:
     return local_year - 1 if previous else local_year
 
 
+def _build_id() -> str:
+    context = get_current_context()
+    return f"{context['dag'].dag_id}/{context['run_id']}"
+
+
+@task
+def claim_marts() -> str:
+    """Waits until no other run builds the marts, then holds them for this run until
+    `release_marts` (cchc.marts_lock): one writer of the marts at a time, and the report
+    reads the build of its own run."""
+    from cchc.marts_lock import claim
+
+    holder = _build_id()
+    # Within the task's one-hour execution_timeout: a build never takes that long.
+    _on_database(lambda: claim(_dsn(), holder, wait=timedelta(minutes=55), log=progress.info),
+                 "marts lease")
+    return holder
+
+
+@task
+def release_marts() -> None:
+    """Gives the marts back; the teardown of `claim_marts`, so it runs however the build
+    ended and never decides the run's state."""
+    from cchc.marts_lock import release
+
+    holder = _build_id()
+    if not _on_database(lambda: release(_dsn(), holder), "marts lease"):
+        log.warning("marts lease of %s was already taken over", holder)
+
+
 @task(outlets=[MARTS])
 def marts_built(year: int) -> int:
     """Marks the marts as rebuilt for `year`, which schedules the quality gate."""

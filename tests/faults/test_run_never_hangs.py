@@ -1,6 +1,7 @@
 """`cchc.airflow_runner.run_dag` (what `make run` drives) always ends: a task instance
 whose end the metadata database lost is run again, and a run that cannot end by itself
-is stopped, marked failed and explained. Real `airflow dags test` runs of small DAGs."""
+is stopped, marked failed and explained; a failure is never hidden by the task that
+gives a lease back. Real `airflow dags test` runs of small DAGs."""
 from __future__ import annotations
 
 import textwrap
@@ -40,6 +41,22 @@ DAGS = textwrap.dedent('''
         first = a()
         first >> lose_a() >> done()
         first >> done()
+
+    @task
+    def hold():
+        pass
+
+    @task
+    def build():
+        raise ValueError("a dbt model failed")
+
+    @task
+    def give_back():
+        pass
+
+    with DAG("fails_holding_a_lease", schedule=None, start_date=pendulum.datetime(2024, 1, 1)):
+        held = hold()
+        held >> build() >> give_back().as_teardown(setups=held)
 
     @task
     def hang():
@@ -92,3 +109,15 @@ def test_a_run_that_cannot_end_is_stopped_failed_and_explained(runner, server_ds
                        "select r.state, ti.state from dag_run r join task_instance ti using (dag_id, run_id)"
                        " where r.dag_id = 'hangs' order by r.run_after desc limit 1")
     assert states == [("failed", "failed")]
+
+
+def test_a_failed_build_fails_the_run_though_its_lease_is_given_back(runner, server_dsn):
+    # The shape of every marts build (claim_marts … release_marts as setup/teardown): the
+    # teardown runs after the failure and does not turn the run green.
+    status = runner.run_dag("fails_holding_a_lease", {})
+
+    assert status == 1
+    states = dict(_metadata(runner, server_dsn,
+                            "select ti.task_id, ti.state from task_instance ti join dag_run r"
+                            " using (dag_id, run_id) where r.dag_id = 'fails_holding_a_lease'"))
+    assert states == {"hold": "success", "build": "failed", "give_back": "success"}
