@@ -45,10 +45,12 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def _generate_sample(out: Path, scale: float):
-    from sampledata.generate import generate
+    from sampledata.generate import DEFAULT_API_PORT, generate
 
     _say(f"generating the sample province ({', '.join(map(str, SAMPLE_YEARS))}, scale {scale}) in {out} …")
-    return generate(out, years=SAMPLE_YEARS, scale=scale)
+    # Two sample runs on one machine (parallel test sessions) need different emulator ports.
+    api_port = int(os.environ.get("CCHC_SAMPLE_API_PORT", DEFAULT_API_PORT))
+    return generate(out, years=SAMPLE_YEARS, scale=scale, api_port=api_port)
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:
