@@ -159,8 +159,12 @@ def list_feeds(data_dir: str) -> list[str]:
 
 
 # One at a time: the sample's API feeds share the emulator's port, and on the Department's
-# two-core server parallel loads only contend for the same raw tables.
-@task(max_active_tis_per_dagrun=1, map_index_template="{{ task.op_kwargs['unit_code'] }}")
+# two-core server parallel loads only contend for the same raw tables. Delivery problems
+# are recorded, not raised, so this task fails only when the run itself broke — e.g. a
+# database restart hitting Airflow's own bookkeeping, which cchc.transient cannot redo:
+# one quick retry recovers that, even in the interactive run.
+@task(max_active_tis_per_dagrun=1, map_index_template="{{ task.op_kwargs['unit_code'] }}",
+      retries=1, retry_delay=timedelta(seconds=15))
 def ingest_feed(unit_code: str, data_dir: str, api_emulator_dir: str | None = None) -> list[str]:
     """Every delivery of one feed. Delivery problems are recorded, not raised: the gate judges
     completeness for the report year."""

@@ -72,7 +72,8 @@ def test_scheduled_dags_retry_with_backoff_and_the_interactive_one_fails_fast(da
     for dag in dagbag.dags.values():
         for task in dag.tasks:
             if dag.dag_id == "cchc__annual_pipeline":
-                assert task.retries == 0, task.task_id
+                # ingest_feed raises only when the run broke (delivery problems are recorded)
+                assert task.retries == (1 if task.task_id == "ingest_feed" else 0), task.task_id
             else:
                 assert task.retries >= 3 and task.retry_exponential_backoff, (dag.dag_id, task.task_id)
 

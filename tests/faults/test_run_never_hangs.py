@@ -58,6 +58,17 @@ DAGS = textwrap.dedent('''
         held = hold()
         held >> build() >> give_back().as_teardown(setups=held)
 
+    @task(retries=1, retry_delay=1)
+    def broken_once():
+        # Fails its first try, as ingest_feed does when a restart hits Airflow's bookkeeping.
+        marker = os.path.join(os.environ["CCHC_STATE_DIR"], "broken_once")
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            raise ConnectionError("server closed the connection unexpectedly")
+
+    with DAG("retried_once", schedule=None, start_date=pendulum.datetime(2024, 1, 1)):
+        broken_once()
+
     @task
     def hang():
         time.sleep(600)
@@ -121,3 +132,7 @@ def test_a_failed_build_fails_the_run_though_its_lease_is_given_back(runner, ser
                             "select ti.task_id, ti.state from task_instance ti join dag_run r"
                             " using (dag_id, run_id) where r.dag_id = 'fails_holding_a_lease'"))
     assert states == {"hold": "success", "build": "failed", "give_back": "success"}
+
+
+def test_a_task_with_a_retry_recovers_within_the_interactive_run(runner):
+    assert runner.run_dag("retried_once", {}) == 0
