@@ -96,6 +96,11 @@ def mid_ingest() -> Nth:
     return Nth("deliveries processed", 8)
 
 
+def mid_dbt() -> Nth:
+    """When the 6th dbt model of ~35 starts."""
+    return Nth("starting task_id=dbt_build.", 6)
+
+
 def kill_process_group(proc: subprocess.Popen) -> None:
     """SIGKILL to the whole run: the CLI, `airflow dags test`, dbt, the API emulator."""
     os.killpg(proc.pid, signal.SIGKILL)
