@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 DATA_DIR ?=
 YEAR ?=
 
-.PHONY: run test web browser bench-web venv sample-data db-start db-stop db-status airflow docs lint lock bench fuzz clean print-tools
+.PHONY: run test test-faults web browser bench-web venv sample-data db-start db-stop db-status airflow docs lint lock bench fuzz clean print-tools
 
 venv: $(VENV)/.installed
 
@@ -52,6 +52,11 @@ browser:
 
 web: venv
 	@$(PY) -m cchc.cli web
+
+# The long fault scenarios (whole `cchc run`s with the database restarted, processes
+# killed …), each compared with a clean run; README "Reliability". ~20 min on 2 cores.
+test-faults: venv
+	@$(PY) -m pytest --run-faults tests/faults $(PYTEST_ARGS)
 
 sample-data: venv
 	@$(PY) -m cchc.cli sample-data

@@ -16,19 +16,25 @@ database is `airflow` (override: CCHC_AIRFLOW_DB) on the warehouse's Postgres se
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import queue
+import re
 import socket
 import subprocess
 import sys
-from datetime import datetime
+import threading
+import time
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
 from cchc import settings
-from cchc.progress import RunDisplay
+from cchc.marts_lock import RUN_PID_ENV
+from cchc.progress import LOG_LINE, RESUME_HINT, RunDisplay
 
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 DAGS_FOLDER = settings.PROJECT_ROOT / "dags"
@@ -82,6 +88,10 @@ def airflow_env(dsn: str) -> dict[str, str]:
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
         # Airflow would derive an asyncpg URL, a driver we do not install.
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": metadata_url,
+        # After a database restart nothing may stay queued or running for ever: the scheduler
+        # fails (or retries) a task queued this long, or whose heartbeats stopped this long.
+        "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "600",
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "300",
         "WAREHOUSE_DSN": dsn,
         "CCHC_STATE_DIR": str(settings.state_dir()),
         # Cosmos runs dbt inside Airflow's processes, so the profile's variables live here too,
@@ -175,6 +185,174 @@ def init(dsn: str, log: TextIO | None = None) -> None:
     precompile_dbt(dsn)
 
 
+#: `dags test` runs task instances one after another inside its own process. When the
+#: metadata database goes away just as one ends, its end is never recorded: it stays
+#: `running` (or `queued`) while nothing runs it, and `dags test` waits for it for ever.
+#: The runner notices (nothing but "No tasks to run" logged for STALL_SECONDS while the
+#: database shows such a task instance), hands each abandoned one back to the loop once,
+#: and stops the run if that does not help.
+_TASK_START = re.compile(r"\[DAG TEST\] starting task_id=(?P<task>\S+) map_index=(?P<map>-?\d+)")
+#: What `dags test` logs every second while no task instance can start: not progress.
+_WAITING = "No tasks to run. unrunnable tasks:"
+#: How `dags test` reports that the task it just ran ended without a recorded state.
+_TASK_LOST = ("[DAG TEST] Error running task", "Task failed; ti=")
+#: The last line of a Python traceback: `package.module.ErrorClass: message`.
+_EXCEPTION_LINE = re.compile(r"^(?:[a-z_]\w*\.)*[A-Z]\w*: \S")
+
+
+def _seconds(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+class _Watch:
+    """Follows a run's output: the task instance running now, the last error, and how long
+    nothing was logged."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self.stall_seconds = _seconds("CCHC_RUN_STALL_SECONDS", 30)
+        # Nothing logged for this long once tasks run: a task or Airflow itself is blocked
+        # without a timeout (every task also has an execution_timeout).
+        self.silence_seconds = _seconds("CCHC_RUN_SILENCE_SECONDS", 3600)
+        self.current: tuple[str, int] | None = None
+        self.current_ended = False
+        self.error = ""
+        self._last_line = clock()
+
+    def saw(self, line: str) -> None:
+        if _WAITING in line:
+            return
+        self._last_line = self._clock()
+        if started := _TASK_START.search(line):
+            self.current = (started["task"], int(started["map"]))
+            self.current_ended = False
+        elif any(marker in line for marker in _TASK_LOST):
+            self.current_ended = True
+        match = LOG_LINE.match(line)
+        if match is None and _EXCEPTION_LINE.match(line):
+            self.error = line.strip()
+
+    def silent_for(self) -> float:
+        return self._clock() - self._last_line
+
+    def idle(self, ti: tuple[str, int]) -> bool:
+        """True when `ti` is not the task instance `dags test` is running now."""
+        return ti != self.current or self.current_ended
+
+
+def _label(ti: tuple[str, int]) -> str:
+    return ti[0] if ti[1] < 0 else f"{ti[0]}[{ti[1]}]"
+
+
+class _Rescuer:
+    """Finds this run's abandoned task instances in the metadata DB and hands them back to
+    the `dags test` loop (state `scheduled`: it runs them again, which every task allows),
+    once each; a task instance abandoned twice stops the run."""
+
+    def __init__(self, dsn: str, dag_id: str, started: datetime) -> None:
+        from cchc.warehouse import with_dbname
+
+        self._dsn = with_dbname(dsn, metadata_db_name())
+        self._dag_id = dag_id
+        self._started = started
+        self._rescued: set[tuple[str, int]] = set()
+        self._checked = 0.0
+
+    def _query(self, sql: str, params: tuple) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self._dsn, connect_timeout=5, autocommit=True) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def _unfinished(self) -> list[tuple[str, int]]:
+        return [(r[0], r[1]) for r in self._query(
+            "select ti.task_id, ti.map_index from task_instance ti"
+            " join dag_run r on r.dag_id = ti.dag_id and r.run_id = ti.run_id"
+            " where r.dag_id = %s and r.state = 'running' and r.triggered_by = 'TEST'"
+            " and r.run_after >= %s and ti.state in ('running', 'queued')",
+            (self._dag_id, self._started))]
+
+    def check(self, watch: _Watch) -> str | None:
+        """Reschedule abandoned task instances; the reason to stop the run, or None."""
+        import psycopg
+
+        if time.monotonic() - self._checked < watch.stall_seconds:
+            return None  # a long silent task: look again later, not every second
+        self._checked = time.monotonic()
+        try:
+            abandoned = [ti for ti in self._unfinished() if watch.idle(ti)]
+            again = [ti for ti in abandoned if ti in self._rescued]
+            if again:
+                return (f"tác vụ {', '.join(map(_label, again))} lại bị bỏ dở: Airflow không ghi "
+                        "nhận được kết thúc của nó (cơ sở dữ liệu metadata mất kết nối?)")
+            for task_id, map_index in abandoned:
+                self._query(
+                    "update task_instance ti set state = 'scheduled' from dag_run r"
+                    " where r.dag_id = ti.dag_id and r.run_id = ti.run_id and r.dag_id = %s"
+                    " and r.state = 'running' and r.triggered_by = 'TEST' and r.run_after >= %s"
+                    " and ti.task_id = %s and ti.map_index = %s"
+                    " and ti.state in ('running', 'queued') returning ti.task_id",
+                    (self._dag_id, self._started, task_id, map_index))
+                self._rescued.add((task_id, map_index))
+                print(f"[cchc] tác vụ {_label((task_id, map_index))} bị bỏ dở khi cơ sở dữ liệu "
+                      "mất kết nối; chạy lại tác vụ này.", flush=True)
+        except psycopg.Error:
+            return None  # the database is still away: `dags test` itself fails soon enough
+        return None
+
+    def fail_run(self) -> None:
+        """Mark the stopped run and its unfinished task instances failed, so nothing stays
+        `running` or `queued` for ever. Best effort: the database may be what is gone."""
+        import psycopg
+
+        try:
+            self._query(
+                "with runs as (update dag_run set state = 'failed', end_date = now()"
+                " where dag_id = %s and state in ('running', 'queued') and triggered_by = 'TEST'"
+                " and run_after >= %s returning run_id)"
+                " update task_instance set state = 'failed', end_date = now()"
+                " where dag_id = %s and run_id in (select run_id from runs)"
+                " and (state is null or state not in"
+                " ('success', 'failed', 'skipped', 'upstream_failed', 'removed'))"
+                " returning task_id", (self._dag_id, self._started, self._dag_id))
+        except psycopg.Error as error:
+            print(f"[cchc] (không đánh dấu được lần chạy là thất bại trong metadata: {error})",
+                  flush=True)
+
+
+def _pump(stream, lines: queue.Queue) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _next_line(lines: queue.Queue) -> str | None:
+    """The next output line; "" when none came within a second (time to check the watch)."""
+    try:
+        return lines.get(timeout=1.0)
+    except queue.Empty:
+        return ""
+
+
+def _terminate(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    """Stop `airflow dags test` and every process it started (dbt, the API emulator)."""
+    import psutil
+
+    try:
+        parent = psutil.Process(proc.pid)
+        family = [*parent.children(recursive=True), parent]
+    except psutil.NoSuchProcess:
+        family = []
+    for member in family:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.terminate()
+    _, alive = psutil.wait_procs(family, timeout=grace)
+    for member in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            member.kill()
+    proc.wait()
+
+
 def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
             total_feeds: int | None = None) -> int:
     """Run one DAG run with `airflow dags test`; return its exit status (0: the run succeeded).
@@ -184,6 +362,7 @@ def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
     with a bar over `total_feeds` when given. The run uses the warehouse of
     `cchc.settings.warehouse_dsn()`. `logical_date` picks the data interval: a daily
     ingest run at D covers the day before D.
+    A run that can no longer end by itself (see `_Watch`) is stopped: it never hangs.
     """
     dsn = settings.warehouse_dsn()
     cmd = [str(AIRFLOW_BIN), "dags", "test", dag_id]
@@ -192,17 +371,41 @@ def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
     cmd += ["--conf", json.dumps(conf)]
     full_log = airflow_home() / "runs" / f"{dag_id}-{datetime.now():%Y%m%dT%H%M%S}.log"
     full_log.parent.mkdir(parents=True, exist_ok=True)
+    watch = _Watch()
+    rescuer = _Rescuer(dsn, dag_id, datetime.now(UTC))
+    stopped: str | None = None
+    lines: queue.Queue = queue.Queue()
     with full_log.open("w", encoding="utf-8") as kept:
         display = RunDisplay(full_log, total_feeds)
         init(dsn, kept)
         kept.flush()
-        with subprocess.Popen(cmd, env=_process_env(dsn), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
-            for line in proc.stdout:
-                kept.write(line)
-                display.feed(line)
-        display.finish(proc.returncode)
-    return proc.returncode
+        with subprocess.Popen(
+                cmd, env={**_process_env(dsn), RUN_PID_ENV: str(os.getpid())},
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
+            threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+            try:
+                while (line := _next_line(lines)) is not None:
+                    if line:
+                        kept.write(line)
+                        watch.saw(line)
+                        display.feed(line)
+                    elif watch.current and watch.silent_for() > watch.silence_seconds:
+                        stopped = (f"tác vụ {_label(watch.current)} không ghi gì trong "
+                                   f"{watch.silence_seconds:.0f} giây (treo khi chờ cơ sở dữ liệu?)")
+                    elif watch.silent_for() > watch.stall_seconds:
+                        stopped = rescuer.check(watch)
+                    if stopped:
+                        _terminate(proc)
+                        break
+            except BaseException:  # Ctrl-C included: never leave `dags test` running behind us
+                _terminate(proc)
+                raise
+    if stopped:
+        rescuer.fail_run()
+    # A stopped run's exit status is our SIGTERM's; report a plain failure instead.
+    status = 0 if proc.returncode == 0 and not stopped else max(proc.returncode, 0) or 1
+    display.finish(status, reason=stopped)
+    return status
 
 
 def _free_port() -> int:

@@ -49,11 +49,13 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def _generate_sample(out: Path, scale: float, cases: int | None = None):
-    from sampledata.generate import generate
+    from sampledata.generate import DEFAULT_API_PORT, generate
 
     size = f"{cases} cases a year" if cases is not None else f"scale {scale}"
     _say(f"generating the sample province ({', '.join(map(str, SAMPLE_YEARS))}, {size}) in {out} …")
-    return generate(out, years=SAMPLE_YEARS, scale=scale, cases_per_year=cases)
+    # Two sample runs on one machine (parallel test sessions) need different emulator ports.
+    api_port = int(os.environ.get("CCHC_SAMPLE_API_PORT", DEFAULT_API_PORT))
+    return generate(out, years=SAMPLE_YEARS, scale=scale, cases_per_year=cases, api_port=api_port)
 
 
 def cmd_sample_data(args: argparse.Namespace) -> int:

@@ -294,3 +294,15 @@ def stop() -> bool:
     _run([str(find_bindir(_data_major()) / "pg_ctl"), "-D", str(_data_dir()), "-m", "fast", "-w", "stop"],
          "stopping PostgreSQL")
     return True
+
+
+def restart(mode: str = "fast") -> EmbeddedServer:
+    """Restart the running server on the same port (`pg_ctl restart`): every session ends,
+    as when a production server restarts. Used by the fault tests."""
+    server = status()
+    if server is None:
+        raise EmbeddedPostgresError("the embedded server is not running, so it cannot restart")
+    _run([str(find_bindir() / "pg_ctl"), "-D", str(_data_dir()), "-l", str(_pg_dir() / "server.log"),
+          "-m", mode, "-w", "-t", "60", "restart"], "restarting PostgreSQL")
+    _wait_until_accepting(server)
+    return server

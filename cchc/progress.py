@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+#: How to resume after any failure: every step is idempotent and deliveries commit one by one.
+RESUME_HINT = ("Chạy lại đúng lệnh này: các lần nạp đã hoàn tất được giữ lại, không nạp lại. / "
+               "Rerun the same command: finished deliveries are kept.")
 #: The stages in run order, with what each one does in Vietnamese.
 STAGES = {
     "reference": "nạp danh mục",
@@ -46,7 +49,7 @@ _TASK_STAGES = {
 _FEED_TASK = "ingest_feed"
 BAR_WIDTH = 16
 #: Airflow's structured log line: "<time>Z [<level>] <message>   [<logger>] key=value…".
-_LOG_LINE = re.compile(r"^\S+Z \[(?P<level>\w+)\s*\] (?P<message>.*?)\s+\[(?P<logger>[\w.]+)\]")
+LOG_LINE = re.compile(r"^\S+Z \[(?P<level>\w+)\s*\] (?P<message>.*?)\s+\[(?P<logger>[\w.]+)\]")
 _TASK_EVENT = re.compile(r"\[DAG TEST\] (?P<event>starting|end task) task_id=(?P<task>\S+) "
                          r"map_index=(?P<index>-?\d+)")
 #: Longest error message quoted in the summary; the log holds all of it.
@@ -89,7 +92,7 @@ class RunDisplay:
 
     def feed(self, line: str) -> None:
         """One line of the run's output (already written to the log file by the caller)."""
-        match = _LOG_LINE.match(line)
+        match = LOG_LINE.match(line)
         if match is None:
             if self._in_error and line.strip():
                 self.errors[-1].append(line.rstrip())
@@ -160,8 +163,9 @@ class RunDisplay:
         self.stream.write(f"[cchc] {text}\n")
         self.stream.flush()
 
-    def finish(self, returncode: int) -> None:
-        """The run's last lines: done, or what failed and where to look (both languages)."""
+    def finish(self, returncode: int, reason: str | None = None) -> None:
+        """The run's last lines: done, or what failed, how to resume and where to look (both
+        languages). `reason` names why the runner stopped the run, when it did."""
         if self.interactive:
             self.stream.write("\r\033[K")
         if returncode == 0:
@@ -171,8 +175,10 @@ class RunDisplay:
         task = self.failed_task or self.task or "—"
         self._say(f"{self.elapsed()} THẤT BẠI ở giai đoạn {stage}, tác vụ {task} / "
                   f"FAILED at stage {stage}, task {task} (exit {returncode})")
-        if self.errors:
-            self._say(f"lỗi / error: {_reason(self.errors[0])[:MAX_ERROR_CHARS]}")
+        reason = reason or (_reason(self.errors[0]) if self.errors else None)
+        if reason:
+            self._say(f"lỗi / error: {reason[:MAX_ERROR_CHARS]}")
+        self._say(RESUME_HINT)
         self._say(f"xem nhật ký / see the log: {self.log_path}")
 
 

@@ -16,7 +16,7 @@ _GRANTS_SQL = Path(__file__).parent / "sql" / "grants.sql"
 BOOTSTRAP_APP = "cchc bootstrap"
 
 #: Each stage owns the DDL of its schema; bootstrap applies them in dependency order.
-_STAGE_SCHEMAS = ("ingest.land", "expectations.store", "reports.editions")
+_STAGE_SCHEMAS = ("ingest.land", "expectations.store", "reports.editions", "cchc.marts_lock")
 
 
 def connect(dsn: str, **kwargs) -> psycopg.Connection:

@@ -11,10 +11,12 @@ from _common.defaults import INTERACTIVE_DEFAULT_ARGS, START_DATE
 from _common.feeds import data_dir
 from _common.tasks import (
     build_report,
+    claim_marts,
     gate,
     ingest_feed,
     list_feeds,
     load_reference,
+    release_marts,
     report_year,
     run_quality_checks,
 )
@@ -43,5 +45,8 @@ with DAG(
     ).expand(unit_code=feeds)
     checks = run_quality_checks(year, "{{ params.data_dir }}", cutoff="{{ params.cutoff_date }}")
     load_reference("{{ params.data_dir }}") >> feeds
-    ingested >> year >> dbt_build_group() >> checks >> gate(year) >> build_report(
-        year, "{{ params.out_dir }}", "{{ params.data_dir }}")
+    # The marts are this run's from the first model to the report (cchc.marts_lock).
+    claim = claim_marts()
+    report = build_report(year, "{{ params.out_dir }}", "{{ params.data_dir }}")
+    ingested >> year >> claim >> dbt_build_group() >> checks >> gate(year) >> report
+    report >> release_marts().as_teardown(setups=claim)

@@ -7,7 +7,14 @@ trigger with `{"year": 2024}`, or see docs/operations.md for `airflow backfill c
 from _common.dbt import dbt_build_group
 from _common.defaults import LOCAL_TZ, SCHEDULED_DEFAULT_ARGS, START_DATE
 from _common.feeds import data_dir
-from _common.tasks import build_report, gate, report_year, run_quality_checks
+from _common.tasks import (
+    build_report,
+    claim_marts,
+    gate,
+    release_marts,
+    report_year,
+    run_quality_checks,
+)
 from airflow.sdk import DAG, CronTriggerTimetable, Param
 
 with DAG(
@@ -28,5 +35,8 @@ with DAG(
 ):
     year = report_year(year="{{ params.year }}", previous=True)
     checks = run_quality_checks(year, data_dir=str(data_dir()), cutoff="{{ params.cutoff_date }}")
-    year >> dbt_build_group() >> checks >> gate(year) >> build_report(
-        year, "{{ params.out_dir }}", str(data_dir()))
+    # The marts are this run's from the first model to the report (cchc.marts_lock).
+    claim = claim_marts()
+    report = build_report(year, "{{ params.out_dir }}", str(data_dir()))
+    year >> claim >> dbt_build_group() >> checks >> gate(year) >> report
+    report >> release_marts().as_teardown(setups=claim)

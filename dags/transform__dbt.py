@@ -8,7 +8,7 @@ built for, which schedules `quality__gate` for them.
 from _common.assets import RAW_CASES, RAW_REFERENCE
 from _common.dbt import dbt_build_group
 from _common.defaults import SCHEDULED_DEFAULT_ARGS, START_DATE
-from _common.tasks import cutoff_date, marts_built, report_year
+from _common.tasks import claim_marts, cutoff_date, marts_built, release_marts, report_year
 from airflow.sdk import DAG, Param
 
 with DAG(
@@ -28,4 +28,8 @@ with DAG(
 ):
     year = report_year(year="{{ params.report_year }}")
     cutoff = cutoff_date(year, "{{ params.cutoff_date }}")
-    cutoff >> dbt_build_group() >> marts_built(year, cutoff)
+    # One writer of the marts at a time, whichever DAG builds (cchc.marts_lock).
+    claim = claim_marts()
+    built = marts_built(year, cutoff)
+    cutoff >> claim >> dbt_build_group() >> built
+    built >> release_marts().as_teardown(setups=claim)

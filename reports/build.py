@@ -6,12 +6,14 @@ the Biểu 06 report of a month, quarter, half-year or year: PDF and XLSX.
 
 One build is one edition (`reports.editions`): the marts are read in a single
 repeatable-read snapshot, then the edition is recorded and the files are written from
-those rows in one transaction, so a build that fails to write leaves no edition behind.
+those rows in one transaction, so a build that fails to write (disk full, no permission)
+leaves no edition and no half-written file behind, and says which file and why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,11 +74,26 @@ def build_annual_report(
                 ", ".join(data.methodology_versions) or None,
             )
             stem = f"bao-cao-chi-so-cchc-{year}-lan-{edition.edition_no}"
-            charts = draw_charts(data, out_dir / f"{stem}-bieu-do")
             html_path = out_dir / f"{stem}.html"
             pdf_path = out_dir / f"{stem}.pdf"
-            write_documents(data, edition, annex, charts, organisation, html_path, pdf_path)
-            xlsx_path = write_workbook(data, edition, organisation, out_dir / f"{stem}.xlsx")
+            xlsx_path = out_dir / f"{stem}.xlsx"
+            writing = out_dir / f"{stem}-bieu-do"
+            try:
+                charts = draw_charts(data, writing)
+                writing = html_path  # write_documents writes the HTML, then the PDF
+                write_documents(data, edition, annex, charts, organisation, html_path, pdf_path)
+                writing = xlsx_path
+                write_workbook(data, edition, organisation, xlsx_path)
+            except OSError as error:
+                if writing == html_path and html_path.is_file() and html_path.stat().st_size:
+                    writing = pdf_path
+                # The edition rolls back with this transaction; its half-written files go too.
+                _remove_files(out_dir, stem)
+                raise ReportWriteError(
+                    f"Không ghi được báo cáo năm {year} (lần {edition.edition_no}) vào "
+                    f"{error.filename or writing}: {error.strerror or error}. Lần phát hành "
+                    "trước và các tệp của nó giữ nguyên; chưa ghi nhận lần phát hành mới. "
+                    "Giải phóng chỗ trống hoặc cấp quyền ghi rồi chạy lại.") from error
     return ReportFiles(html_path, pdf_path, xlsx_path, edition.edition_id)
 
 
@@ -104,3 +121,16 @@ def build_period_report(
     write_period_pdf(period, data, organisation, dt.date.today(), pdf_path)
     xlsx_path = write_period_workbook(period, data, organisation, out_dir / f"{stem}.xlsx")
     return PeriodFiles(pdf_path, xlsx_path)
+
+
+class ReportWriteError(RuntimeError):
+    """The report's files could not be written (disk full, no permission); nothing was
+    published."""
+
+
+def _remove_files(out_dir: Path, stem: str) -> None:
+    for path in out_dir.glob(f"{stem}*"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

@@ -20,6 +20,21 @@ from cchc import warehouse
 os.environ.setdefault("CCHC_APPLICANT_KEY", secrets.token_urlsafe(24))
 
 
+def pytest_addoption(parser):
+    parser.addoption("--run-faults", action="store_true",
+                     help="also run the long fault scenarios (marker `faults`; `make test-faults`)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long fault scenarios (whole pipeline runs) stay out of `make test`."""
+    if config.getoption("--run-faults"):
+        return
+    skip = pytest.mark.skip(reason="long fault scenario: run with `make test-faults`")
+    for item in items:
+        if item.get_closest_marker("faults"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def server_dsn() -> Iterator[str]:
     """DSN of the maintenance database of the test server."""

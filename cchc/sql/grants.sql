@@ -19,6 +19,10 @@ grant usage, create on schema seeds, staging, intermediate, marts to transformer
 grant usage on schema quality to transformer;
 grant select on quality.check_results to transformer;  -- marts.quality_results is a view over it
 
+-- ... and holds the marts lease of its build (cchc.marts_lock).
+grant usage on schema ops to transformer;
+grant select, update on ops.marts_lease to transformer;
+
 -- Objects a superuser built before the pipeline had its own logins pass to the transformer,
 -- or dbt could not replace them.
 do $$

@@ -15,17 +15,24 @@ START_DATE = pendulum.datetime(2024, 1, 1, tz=LOCAL_TZ)
 
 #: Feeds fail transiently (a workbook still being copied, an API answering 503 for an hour):
 #: retry with growing pauses rather than page someone at the first failure.
+#: No task may run for ever: the longest step (a full-year dbt model, a year's workbook
+#: backlog) takes minutes on the Department's server; a task still running after this is
+#: hung (a lost connection without a timeout) and is failed, and retried when scheduled.
+TASK_TIMEOUT = timedelta(hours=1)
+
 SCHEDULED_DEFAULT_ARGS = {
     "owner": "cchc-data",
     "retries": 3,
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(hours=2),
+    "execution_timeout": TASK_TIMEOUT,
 }
 
 #: A run someone waits for at the terminal (`make run`) must fail at once with its reason;
-#: the ingest layer already retries the API's transient answers itself.
-INTERACTIVE_DEFAULT_ARGS = {"owner": "cchc-data", "retries": 0}
+#: the ingest layer already retries the API's transient answers itself, and every task
+#: retries a restarting database inside itself (cchc.transient).
+INTERACTIVE_DEFAULT_ARGS = {"owner": "cchc-data", "retries": 0, "execution_timeout": TASK_TIMEOUT}
 
 
 def _daily() -> CronTriggerTimetable:

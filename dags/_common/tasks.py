@@ -35,6 +35,14 @@ def _dsn(stage: str) -> str:
     return warehouse_dsn(stage)
 
 
+def _on_database(work, what: str):
+    """`work()`, redone while the database restarts or the connection drops (bounded; see
+    cchc.transient). Every step below is idempotent, so redoing one is safe."""
+    from cchc.transient import retry_transient
+
+    return retry_transient(work, what)
+
+
 def interval_days(start: pendulum.DateTime, end: pendulum.DateTime) -> tuple[date, date]:
     """The local days of the data interval [start, end), as inclusive bounds."""
     first = pendulum.instance(start).in_tz(LOCAL_TZ).date()
@@ -66,7 +74,10 @@ def _ingest(data_dir: str, unit_code: str, day_from: date | None = None,
     from ingest.pipeline import ingest_feed
 
     with _api_emulator(data_dir, unit_code, api_emulator_dir):
-        outcomes = ingest_feed(_dsn("ingest"), data_dir, unit_code, day_from=day_from, day_to=day_to)
+        outcomes = _on_database(
+            lambda: ingest_feed(_dsn("ingest"), data_dir, unit_code, day_from=day_from,
+                                day_to=day_to),
+            f"ingest of unit {unit_code}")
     for outcome in outcomes:
         log.info("%s", outcome.summary())
     statuses = Counter(outcome.status for outcome in outcomes)
@@ -83,12 +94,15 @@ def _unsettled_deliveries(unit_code: str, day_from: date, day_to: date) -> dict[
     """
     import psycopg
 
-    with psycopg.connect(_dsn("ingest")) as conn:
-        rows = conn.execute(
-            "select distinct on (delivery) delivery, status, reason from raw.deliveries"
-            " where feed_unit_code = %s and delivery_day between %s and %s"
-            " and status <> 'loading' order by delivery, load_id desc",
-            (unit_code, day_from, day_to)).fetchall()
+    def read() -> list[tuple]:
+        with psycopg.connect(_dsn("ingest")) as conn:
+            return conn.execute(
+                "select distinct on (delivery) delivery, status, reason from raw.deliveries"
+                " where feed_unit_code = %s and delivery_day between %s and %s"
+                " and status <> 'loading' order by delivery, load_id desc",
+                (unit_code, day_from, day_to)).fetchall()
+
+    rows = _on_database(read, f"deliveries of unit {unit_code}")
     unsettled: dict[str, list[str]] = {}
     for delivery, status, reason in rows:
         if status in (_INCOMPLETE, _REJECTED):
@@ -106,7 +120,7 @@ def load_reference(data_dir: str) -> str:
 
     try:
         load_organisation(data_dir)  # validated now, not after the whole run at the report
-        outcome = load(_dsn("ingest"), data_dir)
+        outcome = _on_database(lambda: load(_dsn("ingest"), data_dir), "reference data")
     except (IngestError, OrganisationError) as invalid:
         # Retrying cannot fix a file; nothing downstream may run on a half-valid reference.
         raise AirflowFailException(
@@ -149,8 +163,12 @@ def list_feeds(data_dir: str) -> list[str]:
 
 
 # One at a time: the sample's API feeds share the emulator's port, and on the Department's
-# two-core server parallel loads only contend for the same raw tables.
-@task(max_active_tis_per_dagrun=1, map_index_template="{{ task.op_kwargs['unit_code'] }}")
+# two-core server parallel loads only contend for the same raw tables. Delivery problems
+# are recorded, not raised, so this task fails only when the run itself broke — e.g. a
+# database restart hitting Airflow's own bookkeeping, which cchc.transient cannot redo:
+# one quick retry recovers that, even in the interactive run.
+@task(max_active_tis_per_dagrun=1, map_index_template="{{ task.op_kwargs['unit_code'] }}",
+      retries=1, retry_delay=timedelta(seconds=15))
 def ingest_feed(unit_code: str, data_dir: str, api_emulator_dir: str | None = None) -> list[str]:
     """Every delivery of one feed. Delivery problems are recorded, not raised: the gate judges
     completeness for the report year."""
@@ -186,6 +204,37 @@ def cutoff_date(year: int, cutoff: str | None) -> str:
     context = get_current_context()
     when = context.get("logical_date") or context["dag_run"].run_after
     return run_cutoff(year, cutoff, pendulum.instance(when).in_tz(LOCAL_TZ).date()).isoformat()
+
+
+def _build_id() -> str:
+    context = get_current_context()
+    return f"{context['dag'].dag_id}/{context['run_id']}"
+
+
+@task
+def claim_marts() -> str:
+    """Waits until no other run builds the marts, then holds them for this run until
+    `release_marts` (cchc.marts_lock): one writer of the marts at a time, and the report
+    reads the build of its own run."""
+    from cchc.marts_lock import claim
+
+    holder = _build_id()
+    # Within the task's one-hour execution_timeout: a build never takes that long.
+    _on_database(lambda: claim(_dsn("dbt"), holder, wait=timedelta(minutes=55),
+                               log=progress.info),
+                 "marts lease")
+    return holder
+
+
+@task
+def release_marts() -> None:
+    """Gives the marts back; the teardown of `claim_marts`, so it runs however the build
+    ended and never decides the run's state."""
+    from cchc.marts_lock import release
+
+    holder = _build_id()
+    if not _on_database(lambda: release(_dsn("dbt"), holder), "marts lease"):
+        log.warning("marts lease of %s was already taken over", holder)
 
 
 @task(outlets=[MARTS])
@@ -226,8 +275,10 @@ def run_quality_checks(year: int, data_dir: str, cutoff: str | None = None) -> s
     id. The matrix judges the months ended by `cutoff` (default 31 December)."""
     from expectations.gate import run_checks
 
-    result = run_checks(_dsn("checks"), int(year), data_dir,
-                        cutoff_date=date.fromisoformat(str(cutoff)) if cutoff else None)
+    result = _on_database(
+        lambda: run_checks(_dsn("checks"), int(year), data_dir,
+                           cutoff_date=date.fromisoformat(str(cutoff)) if cutoff else None),
+        "quality checks")
     progress.info("Quality run for %s: %d checks, %d blocking failures; data docs %s", year,
                   len(result.outcomes), len(result.blocking_failures), result.data_docs)
     return result.run_id
@@ -239,7 +290,7 @@ def gate(year: int) -> str:
     from expectations.gate import GateClosed, assert_open
 
     try:
-        decision = assert_open(_dsn("checks"), int(year))
+        decision = _on_database(lambda: assert_open(_dsn("checks"), int(year)), "quality gate")
     except GateClosed as closed:
         raise AirflowFailException(
             f"Quality gate closed for {year}; the report is not published. Fix the data or record "
@@ -262,9 +313,10 @@ def build_report(year: int, out_dir: str | None, data_dir: str) -> list[str]:
     from reports.organisation import load_organisation
 
     out = Path(out_dir) if out_dir else reports_dir() / str(year)
-    files = build_annual_report(
-        _dsn("report"), int(year), out, organisation=load_organisation(data_dir)
-    )
+    files = _on_database(
+        lambda: build_annual_report(_dsn("report"), int(year), out,
+                                    organisation=load_organisation(data_dir)),
+        "annual report")
     paths = [str(files.html), str(files.pdf), str(files.xlsx)]
     (out / "LATEST.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
     for path in paths:

@@ -140,7 +140,9 @@ def read_window(client: ApiClient, since: datetime, page_size: int,
                 seen: set[tuple[str, object]]) -> Iterator[dict]:
     """Every record updated at or after `since` not in `seen`, each (case, time) once.
 
-    `seen` is updated as records are yielded.
+    `seen` is updated as records are yielded, and forgets what can no longer come back: a
+    request from `since` returns nothing updated before it, so the set holds one page and
+    the group sharing the newest time, however long the window (memory stays bounded).
     """
     while True:
         records = client.page(since, 1)
@@ -150,12 +152,20 @@ def read_window(client: ApiClient, since: datetime, page_size: int,
         last = _last_time(records)
         if last is not None and last > since:
             since = last
+            _forget_before(seen, since)
             continue
         # A whole page shares one update time: page numbers are the only way through.
         after = yield from _read_tie(client, since, page_size, seen)
         if after is None:
             return
         since = after
+        _forget_before(seen, since)
+
+
+def _forget_before(seen: set[tuple[str, object]], since: datetime) -> None:
+    """Drop the keys updated before `since`; keys without a valid time are kept (they are
+    the rare quarantined records, and nothing says where the API sorts them)."""
+    seen.difference_update([key for key in seen if isinstance(key[1], datetime) and key[1] < since])
 
 
 def _unseen(records: list[dict], seen: set[tuple[str, object]]) -> Iterator[dict]:

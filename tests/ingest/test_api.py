@@ -87,3 +87,27 @@ def test_unset_token_variable_names_unit_and_variable(dsn, data_dir, emulator, m
     with pytest.raises(IngestError, match=f"T.A01.*{TOKEN_ENV}"):
         ingest_feed(dsn, data_dir, "T.A01")
     assert emulator.requests == []
+
+
+def test_already_seen_records_stay_bounded_however_long_the_window(tmp_path, monkeypatch, data_dir):
+    """Issue #13.3: 60 cases updated an hour apart, pages of 3. Each request starts at the
+    newest time received, so only that page's keys can come back: the set never holds more
+    than one page (3), where it used to hold all 60 at the end."""
+    from ingest.registry import load_registry
+    from ingest.sources.api import BEGINNING, ApiClient, RetryPolicy, read_window
+
+    records = [api_record(f"L-{n}", datetime(2024, 2, 1 + n // 24, n % 24, tzinfo=UTC).isoformat())
+               for n in range(60)]
+    write_api_dataset(tmp_path / "api", "T.A01", records)
+    monkeypatch.setenv(TOKEN_ENV, "secret")
+    with ApiEmulator(tmp_path / "api", tokens={"T.A01": "secret"}) as running:
+        write_reference(data_dir, FEEDS + [api_feed(running, page_size=3)])
+        client = ApiClient(load_registry(data_dir).feed("T.A01"), RetryPolicy())
+        seen: set = set()
+        sizes, read = [], []
+        for record in read_window(client, BEGINNING, 3, seen):
+            read.append(record["MaHoSo"])
+            sizes.append(len(seen))
+
+    assert sorted(read) == sorted(r["MaHoSo"] for r in records)  # each once, none lost
+    assert max(sizes) <= 3

@@ -449,3 +449,11 @@ def load_province(conn: psycopg.Connection) -> None:
             },
         ],
     )
+
+
+def build_province(dsn: str) -> str:
+    """The hand-made marts holding the province of 2025, in database `dsn`; returns `dsn`."""
+    with psycopg.connect(dsn) as conn:
+        create_marts(conn)
+        load_province(conn)
+    return dsn

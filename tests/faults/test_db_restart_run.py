@@ -1,0 +1,52 @@
+"""The warehouse's PostgreSQL restarts while `cchc run` ingests (issue #17): the run ends
+within a bounded time — succeeding after retries, or failing with its reason and how to
+resume — and after a rerun the warehouse equals a clean run's.
+
+Both deployments: the embedded server of the state folder, and a separate server reached
+by WAREHOUSE_DSN that also holds Airflow's metadata database (a throwaway server started
+for the test, never the machine's shared one).
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.faults.pipeline_runs import cchc_run, mid_ingest, run_env
+from tests.faults.servers import ThrowawayServer, throwaway_server
+from tests.faults.warehouse_state import assert_same_warehouse
+
+pytestmark = [pytest.mark.slow, pytest.mark.faults]
+
+
+def _restart_mid_ingest_then_rerun(env, server: ThrowawayServer):
+    first = cchc_run(env, when=mid_ingest(), then=lambda _run: server.restart())
+    assert first.ended_cleanly_or_explained(), first.output[-5000:]
+    if first.returncode != 0:
+        rerun = cchc_run(env)
+        assert rerun.returncode == 0, rerun.output[-5000:]
+    return first
+
+
+def test_embedded_server_restarted_mid_ingest(tmp_path, clean_warehouse):
+    state = tmp_path / "state"
+    # The run starts the state folder's embedded server itself; the test takes it over
+    # once it runs, through the same machinery.
+    with throwaway_server(state) as server:
+        first = _restart_mid_ingest_then_rerun(run_env(state), server)
+        assert_same_warehouse(server.dsn(), clean_warehouse)
+    print(f"first run: exit {first.returncode} after {first.seconds:.0f} s")
+
+
+def test_separate_server_with_airflow_metadata_restarted_mid_ingest(tmp_path, clean_warehouse):
+    with throwaway_server(tmp_path / "server") as server:
+        env = run_env(tmp_path / "state", server.dsn())
+        first = _restart_mid_ingest_then_rerun(env, server)
+        assert "airflow" in _databases(server)  # the metadata DB lives on the restarted server
+        assert_same_warehouse(server.dsn(), clean_warehouse)
+    print(f"first run: exit {first.returncode} after {first.seconds:.0f} s")
+
+
+def _databases(server: ThrowawayServer) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(server.dsn("postgres")) as conn:
+        return {r[0] for r in conn.execute("select datname from pg_database")}
