@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 from cchc import settings
 from cchc.marts_lock import RUN_PID_ENV
-from cchc.progress import LOG_LINE, RESUME_HINT, RunDisplay
+from cchc.progress import LOG_LINE, RunDisplay
 
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 DAGS_FOLDER = settings.PROJECT_ROOT / "dags"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cchc.airflow_runner import RESUME_HINT
+from cchc.progress import RESUME_HINT
 
 #: Every unit still delivers every month at this size; a run takes ~4 min on an idle machine.
 SAMPLE_SCALE = 0.02

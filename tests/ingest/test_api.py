@@ -98,9 +98,7 @@ def test_already_seen_records_stay_bounded_however_long_the_window(tmp_path, mon
 
     records = [api_record(f"L-{n}", datetime(2024, 2, 1 + n // 24, n % 24, tzinfo=UTC).isoformat())
                for n in range(60)]
-    write_api_dataset(tmp_path / "api", "T.A01", records)
-    monkeypatch.setenv(TOKEN_ENV, "secret")
-    with ApiEmulator(tmp_path / "api", tokens={"T.A01": "secret"}) as running:
+    with serve_api(tmp_path / "api", records, monkeypatch) as running:
         write_reference(data_dir, FEEDS + [api_feed(running, page_size=3)])
         client = ApiClient(load_registry(data_dir).feed("T.A01"), RetryPolicy())
         seen: set = set()
