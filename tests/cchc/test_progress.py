@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from cchc.progress import RunDisplay, stage_of
+from cchc.progress import RESUME_HINT, RunDisplay, stage_of
 
 LOG = Path("/srv/cchc/.local/airflow/runs/cchc__annual_pipeline-20260101T000000.log")
 
@@ -120,13 +120,20 @@ def test_a_failure_ends_with_a_bilingual_summary_naming_stage_task_error_and_log
     for line in lines[: gate_start + 8]:
         display.feed(line)
     display.finish(1)
-    summary = out.getvalue().splitlines()[-3:]
+    summary = out.getvalue().splitlines()[-4:]
     assert summary[0].endswith(
         "THẤT BẠI ở giai đoạn gate, tác vụ gate / FAILED at stage gate, task gate (exit 1)")
     assert summary[1] == (
         "[cchc] lỗi / error: airflow.sdk.exceptions.AirflowFailException: Quality gate closed "
         "for 2025; the report is not published. Lần kiểm tra thiếu dữ liệu tháng 7 của H99.D02")
-    assert summary[2] == f"[cchc] xem nhật ký / see the log: {LOG}"
+    assert summary[2] == f"[cchc] {RESUME_HINT}"
+    assert summary[3] == f"[cchc] xem nhật ký / see the log: {LOG}"
+
+
+def test_a_run_the_runner_stopped_names_its_reason():
+    display, out = _display(feeds=None, interactive=False)
+    display.finish(1, reason="tác vụ hang không ghi gì trong 15 giây")
+    assert "[cchc] lỗi / error: tác vụ hang không ghi gì trong 15 giây" in out.getvalue().splitlines()
 
 
 def test_the_status_line_is_cut_to_the_terminal_width(monkeypatch):

@@ -34,7 +34,9 @@ class ThrowawayServer:
     port: int
 
     def dsn(self, dbname: str = embedded_pg.WAREHOUSE_DB) -> str:
-        return embedded_pg.EmbeddedServer(self.port, self.state_dir).dsn(dbname)
+        # The superuser's password is this server's own, generated under its state folder.
+        with _state(self.state_dir):
+            return embedded_pg.EmbeddedServer(self.port, self.state_dir).dsn(dbname)
 
     def restart(self) -> None:
         """`pg_ctl restart -m fast` on the same port: every session is terminated (57P01)."""
