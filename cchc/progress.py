@@ -184,6 +184,10 @@ class RunDisplay:
 
 def _reason(error: list[str]) -> str:
     """The exception's own text when a traceback followed the message, else the message."""
-    frames = [i for i, line in enumerate(error) if line.startswith((" ", "Traceback"))]
-    raised = error[frames[-1] + 1 :] if frames else []
+    # The exception starts at the first unindented line after the last frame; its message
+    # may go on over lines of its own, indented or not.
+    frames = [i for i, line in enumerate(error) if line.startswith('  File "')]
+    after = frames[-1] + 1 if frames else len(error)
+    start = next((i for i in range(after, len(error)) if not error[i].startswith(" ")), None)
+    raised = error[start:] if start is not None else []
     return " ".join(line.strip() for line in raised[:3]) or error[0]

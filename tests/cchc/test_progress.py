@@ -142,3 +142,22 @@ def test_the_status_line_is_cut_to_the_terminal_width(monkeypatch):
     display.feed(_task("load_reference")[0])
     redrawn = out.getvalue().split("\r\x1b[K")[-1]
     assert len(redrawn) == 39 and redrawn.startswith("[cchc] 00:10 ▸ 1/6 reference — nạp")
+
+
+def test_an_exception_message_indented_over_several_lines_is_the_error_shown():
+    # As Airflow 3 logs AirflowFailException("…:\n  delivery x.csv: rejected — …") raised by
+    # an ingest task: the message's own lines are indented like traceback frames.
+    display, out = _display(feeds=None, interactive=False)
+    for line in [
+        _airflow("Task failed with exception", level="error", logger="task"),
+        "Traceback (most recent call last):\n",
+        '  File "/srv/cchc/dags/_common/tasks.py", line 146, in ingest_interval\n',
+        "    raise AirflowFailException(\n",
+        "airflow.sdk.exceptions.AirflowFailException: Unit H99.S03: deliveries rejected:\n",
+        "  delivery hoso_20240104.csv: rejected — required column 'Mã TTHC' is missing\n",
+    ]:
+        display.feed(line)
+    display.finish(1)
+    assert ("[cchc] lỗi / error: airflow.sdk.exceptions.AirflowFailException: Unit H99.S03: "
+            "deliveries rejected: delivery hoso_20240104.csv: rejected — required column "
+            "'Mã TTHC' is missing") in out.getvalue().splitlines()
