@@ -11,7 +11,10 @@ ENTRYPOINT of docker/Dockerfile) share one code path:
     python -m cchc.airflow_runner serve COMPONENT ...   exec `airflow COMPONENT ...` (containers)
 
 State lives under `<state>/airflow` (`<repo>/.local/airflow` by default). The metadata
-database is `airflow` (override: CCHC_AIRFLOW_DB) on the warehouse's Postgres server.
+database is `airflow` (override: CCHC_AIRFLOW_DB) on the warehouse's Postgres server, owned
+by and used only as the `airflow` login (no superuser). Airflow's processes get where the
+warehouse is and the pipeline logins' passwords, never the administrator's: only the
+bootstrap (`init`, or the CLI before a run) holds that.
 """
 from __future__ import annotations
 
@@ -56,26 +59,35 @@ def metadata_db_name() -> str:
     return os.environ.get("CCHC_AIRFLOW_DB", "airflow")
 
 
+def metadata_dsn(dsn: str) -> str:
+    """The metadata database on `dsn`'s server, as Airflow's own login."""
+    from cchc.warehouse import login_dsn, with_dbname
+
+    return login_dsn(with_dbname(dsn, metadata_db_name()), settings.AIRFLOW_LOGIN)
+
+
 def _sqlalchemy_url(dsn: str) -> str:
     """The SQLAlchemy URL (psycopg 3 driver, sync and async) of the metadata database."""
     import psycopg
 
-    params = psycopg.conninfo.conninfo_to_dict(dsn)
-    user = quote(params.get("user") or os.environ.get("USER", "postgres"), safe="")
-    password = params.get("password")
-    auth = f"{user}:{quote(password, safe='')}" if password else user
+    params = psycopg.conninfo.conninfo_to_dict(metadata_dsn(dsn))
+    auth = f"{quote(params['user'], safe='')}:{quote(params['password'], safe='')}"
     host = params.get("host") or "127.0.0.1"
     port = params.get("port") or 5432
-    return f"postgresql+psycopg://{auth}@{host}:{port}/{metadata_db_name()}"
+    return f"postgresql+psycopg://{auth}@{host}:{port}/{params['dbname']}"
 
 
 def airflow_env(dsn: str) -> dict[str, str]:
     """The environment variables Airflow and our tasks need, for warehouse `dsn`.
 
     Returned as an overlay: callers start processes with `{**os.environ, **airflow_env(dsn)}`
-    so that secrets (API tokens, CCHC_APPLICANT_KEY) pass through from the caller.
+    so that secrets (API tokens, CCHC_APPLICANT_KEY) pass through from the caller. `dsn` may
+    be the administrator's: the overlay keeps only where the server is, and each stage
+    connects with its own login (cchc.settings.warehouse_dsn).
     """
+    from cchc.credentials import secrets_dir
     from cchc.dbt_runner import dbt_env
+    from cchc.warehouse import server_address
 
     metadata_url = _sqlalchemy_url(dsn)
     return {
@@ -92,8 +104,10 @@ def airflow_env(dsn: str) -> dict[str, str]:
         # fails (or retries) a task queued this long, or whose heartbeats stopped this long.
         "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "600",
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "300",
-        "WAREHOUSE_DSN": dsn,
+        "WAREHOUSE_DSN": server_address(dsn),
         "CCHC_STATE_DIR": str(settings.state_dir()),
+        # The logins' passwords live there, whichever state folder the caller gave.
+        "CCHC_SECRETS_DIR": str(secrets_dir()),
         # Cosmos runs dbt inside Airflow's processes, so the profile's variables live here too,
         # and it finds dbt on PATH.
         **dbt_env(dsn),
@@ -115,11 +129,12 @@ def _process_env(dsn: str) -> dict[str, str]:
     return {**os.environ, **airflow_env(dsn)}
 
 
-def ensure_metadata_db(dsn: str) -> None:
-    """Create the metadata database on the warehouse's server if it is missing."""
+def ensure_metadata_db(admin_dsn: str) -> None:
+    """Create the metadata database on the warehouse's server if it is missing, owned by
+    Airflow's login (created with its own password): `airflow db migrate` runs as it."""
     from cchc.warehouse import create_database
 
-    create_database(dsn, metadata_db_name())
+    create_database(admin_dsn, metadata_db_name(), owner=settings.AIRFLOW_LOGIN)
 
 
 def _stamp_path() -> Path:
@@ -129,9 +144,7 @@ def _stamp_path() -> Path:
 def _metadata_revision(dsn: str) -> str | None:
     import psycopg
 
-    from cchc.warehouse import with_dbname
-
-    with psycopg.connect(with_dbname(dsn, metadata_db_name())) as conn:
+    with psycopg.connect(metadata_dsn(dsn)) as conn:
         exists = conn.execute("select to_regclass('public.alembic_version')").fetchone()[0]
         if exists is None:
             return None
@@ -250,9 +263,7 @@ class _Rescuer:
     once each; a task instance abandoned twice stops the run."""
 
     def __init__(self, dsn: str, dag_id: str, started: datetime) -> None:
-        from cchc.warehouse import with_dbname
-
-        self._dsn = with_dbname(dsn, metadata_db_name())
+        self._dsn = metadata_dsn(dsn)
         self._dag_id = dag_id
         self._started = started
         self._rescued: set[tuple[str, int]] = set()

@@ -1,18 +1,24 @@
-"""Passwords of the installation: generated once, kept under `<state>/secrets/`.
+"""Passwords of the installation: generated once, kept in the secrets folder.
 
-Each file holds one password and is readable by its owner only (mode 0600, folder 0700).
+The folder is `CCHC_SECRETS_DIR`, else `<state>/secrets/` (mode 0700; each file holds one
+password, mode 0600). It belongs to the server, not to a process: every state folder and
+process using one server (a test's own state folder, Airflow's task processes, the
+containers through their shared volume) must name the same folder.
 
-The pipeline's logins (loader, transformer, …) are roles of the whole server, shared by
-every process and every state folder that uses it (a test's own state folder, Airflow's
-task processes). Their passwords are therefore derived from the administrator's password
-(HMAC, so they reveal nothing of it): whoever may bootstrap the warehouse can compute them,
-nobody else. `CCHC_<ROLE>_PASSWORD` overrides a role's password; with a password-less
-administrator DSN a role's password is generated and kept like the others.
+- `pg-superuser.password`: the embedded server's administrator. Only the bootstrap (and
+  the tests' database fixtures) reads it.
+- `<login>.password`: each pipeline login's own password (loader, transformer, checker,
+  reporter, and `airflow` for Airflow's metadata database), drawn at random and
+  independently of every other: knowing one tells nothing of the others or of the
+  administrator's. The bootstrap sets each role to its file's value (`ALTER ROLE …
+  PASSWORD`), so an existing cluster is rotated in place. A stage reads its own file only,
+  through `login_password`.
+
+`CCHC_<LOGIN>_PASSWORD` overrides a login's file, e.g. in a container that gets it from
+the deployment's secret store.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import secrets
 from pathlib import Path
@@ -22,13 +28,14 @@ from cchc.settings import state_dir
 
 def secrets_dir() -> Path:
     """The folder of generated passwords (created with mode 0700)."""
-    folder = state_dir() / "secrets"
+    configured = os.environ.get("CCHC_SECRETS_DIR")
+    folder = Path(configured).resolve() if configured else state_dir() / "secrets"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
 
 def generated_secret(name: str) -> str:
-    """The secret stored as `<state>/secrets/<name>`, generated on first use."""
+    """The secret stored as `<secrets>/<name>`, generated on first use."""
     path = secrets_dir() / name
     try:
         # O_EXCL: two processes starting at once agree on the first one's value.
@@ -47,13 +54,10 @@ def secret_path(name: str) -> Path:
     return secrets_dir() / name
 
 
-def role_password(role: str, admin_password: str | None) -> str:
-    """The password of pipeline login `role` on the server whose administrator has
-    `admin_password`: `CCHC_<ROLE>_PASSWORD`, else derived from it, else generated."""
-    configured = os.environ.get(f"CCHC_{role.upper()}_PASSWORD")
-    if configured:
-        return configured
-    if admin_password:
-        return hmac.new(admin_password.encode(), f"cchc-login/{role}".encode(),
-                        hashlib.sha256).hexdigest()
-    return generated_secret(f"{role}.password")
+def login_password(login: str) -> str:
+    """The password of pipeline login `login`: `CCHC_<LOGIN>_PASSWORD`, else its own file.
+
+    Never derived from anything: the bootstrap sets the role to this value.
+    """
+    configured = os.environ.get(f"CCHC_{login.upper()}_PASSWORD")
+    return configured or generated_secret(f"{login}.password")

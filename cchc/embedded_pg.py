@@ -57,6 +57,10 @@ class EmbeddedServer:
         password = generated_secret(_SUPERUSER_SECRET)
         return f"postgresql://{SUPERUSER}:{password}@127.0.0.1:{self.port}/{dbname}"
 
+    def address(self, dbname: str = WAREHOUSE_DB) -> str:
+        """Where database `dbname` is, without any login: what a stage needs to build its own."""
+        return f"postgresql://127.0.0.1:{self.port}/{dbname}"
+
 
 def _pg_dir() -> Path:
     return state_dir() / "pg"

@@ -17,9 +17,11 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 STAGE_ROLES = {
     "ingest": "loader",         # feeds and reference files into raw
     "dbt": "transformer",       # raw -> seeds, staging, intermediate, marts
-    "checks": "checker",        # quality checks over every layer and the gate
-    "report": "reporter",       # marts -> report, editions, waivers
+    "checks": "checker",        # quality checks over every layer, the gate, waivers
+    "report": "reporter",       # marts -> report and its editions
 }
+#: Airflow's own login: owns its metadata database, nothing in the warehouse.
+AIRFLOW_LOGIN = "airflow"
 
 #: What to do when CCHC_APPLICANT_KEY is missing (user-facing: Vietnamese, then English).
 APPLICANT_KEY_MISSING = (
@@ -61,19 +63,25 @@ def warehouse_dsn(stage: str | None = None) -> str:
     """The warehouse connection string: `stage`'s own login (see STAGE_ROLES), or with no
     stage the administrator's, which only the bootstrap uses.
 
-    The administrator is `WAREHOUSE_DSN` when set; otherwise the project's own embedded
-    Postgres, started on demand (see `cchc.embedded_pg`).
+    The warehouse is `WAREHOUSE_DSN` when set (the administrator's when it carries a
+    password; Airflow's processes get it without user and password), otherwise the
+    project's own embedded Postgres, started on demand (see `cchc.embedded_pg`). A stage's
+    DSN is built from where the server is and that login's own password
+    (`cchc.credentials`): it never reads the administrator's.
     """
-    admin = os.environ.get("WAREHOUSE_DSN")
-    if not admin:
+    configured = os.environ.get("WAREHOUSE_DSN")
+    if stage is None and configured:
+        return configured
+    if not configured:
         from cchc import embedded_pg
 
-        admin = embedded_pg.ensure_running().dsn(embedded_pg.WAREHOUSE_DB)
-    if stage is None:
-        return admin
+        server = embedded_pg.ensure_running()
+        if stage is None:
+            return server.dsn(embedded_pg.WAREHOUSE_DB)
+        configured = server.address(embedded_pg.WAREHOUSE_DB)
     from cchc.warehouse import login_dsn
 
-    return login_dsn(admin, STAGE_ROLES[stage])
+    return login_dsn(configured, STAGE_ROLES[stage])
 
 
 def applicant_key(required: bool = True) -> str | None:

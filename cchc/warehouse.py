@@ -7,7 +7,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from cchc.credentials import role_password
+from cchc.credentials import login_password
 from cchc.settings import STAGE_ROLES
 
 _BOOTSTRAP_SQL = Path(__file__).parent / "sql" / "bootstrap.sql"
@@ -35,35 +35,96 @@ def bootstrap(dsn: str) -> None:
         # Roles are cluster-wide: concurrent bootstraps of two databases may race on them.
         conn.execute("select pg_advisory_xact_lock(hashtext('cchc.bootstrap'))")
         conn.execute(_BOOTSTRAP_SQL.read_text(encoding="utf-8"))
-        admin_password = psycopg.conninfo.conninfo_to_dict(dsn).get("password")
         for role in dict.fromkeys(STAGE_ROLES.values()):
-            conn.execute(sql.SQL("alter role {} login nosuperuser password {}").format(
-                sql.Identifier(role), sql.Literal(role_password(role, admin_password))))
+            _set_login(conn, role)
         for module_name in _STAGE_SCHEMAS:
             importlib.import_module(module_name).ensure_schema(conn)
         conn.execute(_GRANTS_SQL.read_text(encoding="utf-8"))
 
 
-def login_dsn(admin_dsn: str, role: str) -> str:
-    """The same server and database as the administrator's `admin_dsn`, as pipeline login
-    `role` (returned unchanged when it already is that login's)."""
-    params = psycopg.conninfo.conninfo_to_dict(admin_dsn)
-    if params.get("user") == role:
-        return admin_dsn
-    params["password"] = role_password(role, params.get("password"))
+def _set_login(conn: psycopg.Connection, role: str) -> None:
+    """Role `role` logs in, as no superuser, with its own password (cchc.credentials):
+    set on every bootstrap, which rotates a password an older scheme had derived."""
+    if not conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone():
+        conn.execute(sql.SQL("create role {}").format(sql.Identifier(role)))
+    conn.execute(sql.SQL("alter role {} login nosuperuser nocreaterole nocreatedb password {}")
+                 .format(sql.Identifier(role), sql.Literal(login_password(role))))
+
+
+def login_dsn(dsn: str, role: str) -> str:
+    """The same server and database as `dsn` (an administrator's, or only an address), as
+    pipeline login `role` with its own password."""
+    params = psycopg.conninfo.conninfo_to_dict(dsn)
+    params.pop("passfile", None)
     params["user"] = role
+    params["password"] = login_password(role)
     return psycopg.conninfo.make_conninfo(**params)
 
 
-def create_database(server_dsn: str, dbname: str) -> str:
+def server_address(dsn: str) -> str:
+    """`dsn` without its user and password: where the warehouse is, nothing more."""
+    params = psycopg.conninfo.conninfo_to_dict(dsn)
+    for secret in ("user", "password", "passfile"):
+        params.pop(secret, None)
+    return psycopg.conninfo.make_conninfo(**params)
+
+
+def create_database(server_dsn: str, dbname: str, owner: str | None = None) -> str:
     """Create database `dbname` on the server of `server_dsn` (if missing); return its DSN.
 
     An administrator's step of the bootstrap (e.g. Airflow's metadata database), named so.
+    With `owner`, that login (created with its own password if missing) owns the database
+    and everything in its public schema, and only it may connect: a database an older
+    version created as the administrator passes to it.
     """
     with connect(server_dsn, autocommit=True, application_name=BOOTSTRAP_APP) as conn:
+        if owner:
+            conn.execute("select pg_advisory_lock(hashtext('cchc.bootstrap'))")
+            _set_login(conn, owner)
+            conn.execute("select pg_advisory_unlock(hashtext('cchc.bootstrap'))")
         if not conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone():
             conn.execute(f'create database "{dbname}"')
-    return with_dbname(server_dsn, dbname)
+        if owner:
+            conn.execute(sql.SQL("alter database {} owner to {}").format(
+                sql.Identifier(dbname), sql.Identifier(owner)))
+            conn.execute(sql.SQL("revoke connect, temporary on database {} from public").format(
+                sql.Identifier(dbname)))
+    dsn = with_dbname(server_dsn, dbname)
+    if owner:
+        with connect(dsn, autocommit=True, application_name=BOOTSTRAP_APP) as conn:
+            conn.execute(_TO_OWNER.format(owner=sql.Literal(owner).as_string(conn)))
+    return dsn
+
+
+#: Hands every relation and enum type of schema public to {owner}; views first and
+#: sequences last (a table's own sequence follows its table).
+_TO_OWNER = """
+do $$
+declare obj record;
+begin
+    for obj in
+        select case c.relkind when 'v' then 'view' when 'm' then 'materialized view'
+                              when 'S' then 'sequence' else 'table' end as kind,
+               format('%I.%I', n.nspname, c.relname) as name
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'S')
+          and pg_get_userbyid(c.relowner) <> {owner}
+        order by c.relkind desc
+    loop
+        if pg_get_userbyid((select relowner from pg_class where oid = obj.name::regclass))
+                <> {owner} then
+            execute format('alter %s %s owner to %I', obj.kind, obj.name, {owner});
+        end if;
+    end loop;
+    for obj in
+        select format('%I.%I', n.nspname, t.typname) as name
+        from pg_type t join pg_namespace n on n.oid = t.typnamespace
+        where n.nspname = 'public' and t.typtype = 'e' and pg_get_userbyid(t.typowner) <> {owner}
+    loop
+        execute format('alter type %s owner to %I', obj.name, {owner});
+    end loop;
+end $$;
+"""
 
 
 def drop_database(server_dsn: str, dbname: str) -> None:

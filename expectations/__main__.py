@@ -74,8 +74,9 @@ def _decide(dsn: str, year: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command of `argv`; return the process exit code."""
     args = _parser().parse_args(argv)
-    # Checks and the gate read every layer (checker); waivers are the reporter's decision.
-    dsn = args.dsn or warehouse_dsn("checks" if args.command in ("check", "gate") else "report")
+    # Checks, the gate and waivers are all the checker's: it reads every layer and alone
+    # writes quality (the reporter reads the quality marts only).
+    dsn = args.dsn or warehouse_dsn("checks")
     if args.command == "check":
         run = gate.run_checks(dsn, args.year, args.data_dir, args.docs_dir, args.cutoff_date)
         failed = sum(not o.passed for o in run.outcomes)

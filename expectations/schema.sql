@@ -1,6 +1,6 @@
 -- The quality schema: what the gate checked, what it let through, and which deliveries
--- arrived. Written by the `expectations` package only; `marts.quality_results` is a dbt
--- view over quality.check_results. Idempotent.
+-- arrived. Written by the `expectations` package only; the marts quality_results,
+-- quality_waivers and quality_completeness are dbt views over them. Idempotent.
 create schema if not exists quality;
 
 -- One row per check per run. The marts.md columns come first (run_id … severity);
@@ -62,16 +62,14 @@ create table if not exists quality.completeness (
     primary key (run_id, feed_unit_code, unit_code, period_month)
 );
 
--- dbt builds marts.quality_results over check_results; the report reads waivers and
--- completeness for its quality annex. Roles come from cchc/sql/bootstrap.sql when present.
+-- dbt builds the quality marts (quality_results, quality_waivers, quality_completeness) as
+-- views over these tables; the report reads those. Roles come from cchc/sql/bootstrap.sql
+-- when present (cchc/sql/grants.sql gives the rest).
 do $$
 begin
     if exists (select 1 from pg_roles where rolname = 'transformer') then
         grant usage on schema quality to transformer;
-        grant select on quality.check_results to transformer;
-    end if;
-    if exists (select 1 from pg_roles where rolname = 'reporter') then
-        grant usage on schema quality to reporter;
-        grant select on all tables in schema quality to reporter;
+        grant select on quality.check_results, quality.waivers, quality.completeness
+            to transformer;
     end if;
 end $$;

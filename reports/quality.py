@@ -3,20 +3,21 @@
 The gate passes its decision to the report builder (`quality=`, an
 `expectations.gate.GateDecision`): the annex then shows that run and the waivers that let
 its failures through. Without a decision the latest run in `marts.quality_results` and
-every waiver recorded for the year are shown. Only attributes are read from the decision
-(`run_id`, `waived[].waivers[]`); from `expectations` only the data module
-`expectations.severity` is imported, for each check's Vietnamese title and explanation.
+every waiver recorded for the year (`marts.quality_waivers`) are shown. Like the rest of the
+report it reads marts only. Only attributes are read from the decision (`run_id`,
+`waived[].waivers[]`); from `expectations` come each check's Vietnamese title and
+explanation (`expectations.severity`) and the one `Waiver` type (`expectations.store`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import psycopg
 from psycopg.rows import dict_row
 
 from expectations.severity import Reading, reading_of
+from expectations.store import Waiver
 
 COMPLETE_MARK = "✓"
 MISSING_MARK = "✗"
@@ -34,15 +35,6 @@ class CheckResult:
     def reading(self) -> Reading:
         """Title and explanation for the annex (the id stays in small print)."""
         return reading_of(self.check)
-
-
-@dataclass(frozen=True)
-class Waiver:
-    check: str
-    unit_code: str | None
-    reason: str
-    waived_by: str
-    valid_until: dt.date | None
 
 
 @dataclass
@@ -84,7 +76,7 @@ def _checks(cur: psycopg.Cursor, run_id: str | None) -> list[CheckResult]:
 def _completeness(cur: psycopg.Cursor, year: int, run_id: str | None) -> dict:
     cur.execute(
         """select unit_code, period_month, bool_and(complete) as complete
-           from quality.completeness
+           from marts.quality_completeness
            where period_year = %s and run_id::text = %s
            group by unit_code, period_month""",
         (year, run_id),
@@ -97,7 +89,9 @@ def _completeness(cur: psycopg.Cursor, year: int, run_id: str | None) -> dict:
 
 def _recorded_waivers(cur: psycopg.Cursor, year: int) -> list[Waiver]:
     cur.execute(
-        """select "check", unit_code, reason, waived_by, valid_until from quality.waivers
+        """select waiver_id, "check", unit_code, report_year, waived_by,
+                  waiver_reason as reason, valid_until, created_at
+           from marts.quality_waivers
            where report_year = %s order by "check", unit_code nulls first, valid_until""",
         (year,),
     )
@@ -105,12 +99,9 @@ def _recorded_waivers(cur: psycopg.Cursor, year: int) -> list[Waiver]:
 
 
 def _decided_waivers(decision) -> list[Waiver]:
-    waivers = {
-        (w.check, w.unit_code, w.reason, w.waived_by, w.valid_until)
-        for waived in decision.waived
-        for w in waived.waivers
-    }
-    return [Waiver(*w) for w in sorted(waivers, key=lambda w: (w[0], w[1] or "", str(w[4])))]
+    # One waiver may let several failing outcomes through: list it once.
+    waivers = {w for waived in decision.waived for w in waived.waivers}
+    return sorted(waivers, key=lambda w: (w.check, w.unit_code or "", w.valid_until))
 
 
 def read_quality_annex(conn: psycopg.Connection, year: int, decision=None) -> QualityAnnex:

@@ -14,10 +14,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from cchc import warehouse
+from cchc import credentials, warehouse
 
 # dbt needs the applicant key (there is no default); each test session draws its own.
 os.environ.setdefault("CCHC_APPLICANT_KEY", secrets.token_urlsafe(24))
+# The logins' passwords belong to the server (cchc.credentials): every state folder a test
+# or its subprocesses use on the session's server shares one secrets folder.
+os.environ.setdefault("CCHC_SECRETS_DIR", str(credentials.secrets_dir()))
 
 
 def pytest_addoption(parser):

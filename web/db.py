@@ -4,20 +4,15 @@ from __future__ import annotations
 import psycopg
 from psycopg.rows import dict_row
 
+# Re-exported under the name the web app and its tests use.
+from cchc.warehouse import server_address as server_conninfo  # noqa: F401
+
 #: A page that takes longer than this is cut off rather than holding the server.
 STATEMENT_TIMEOUT_MS = 15_000
 
 
 class LoginRefused(Exception):
     """The warehouse refused the login name or password."""
-
-
-def server_conninfo(dsn: str) -> str:
-    """`dsn` without its user and password: where the warehouse is, nothing more."""
-    params = psycopg.conninfo.conninfo_to_dict(dsn)
-    for secret in ("user", "password", "passfile"):
-        params.pop(secret, None)
-    return psycopg.conninfo.make_conninfo(**params)
 
 
 def connect_as(server: str, login: str, password: str) -> psycopg.Connection:

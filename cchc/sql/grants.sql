@@ -16,8 +16,9 @@ grant select on all tables in schema raw to transformer;
 alter default privileges in schema raw grant select on tables to transformer;
 alter default privileges for role loader in schema raw grant select on tables to transformer;
 grant usage, create on schema seeds, staging, intermediate, marts to transformer;
+-- marts.quality_results, quality_waivers and quality_completeness are views over these.
 grant usage on schema quality to transformer;
-grant select on quality.check_results to transformer;  -- marts.quality_results is a view over it
+grant select on quality.check_results, quality.waivers, quality.completeness to transformer;
 
 -- ... and holds the marts lease of its build (cchc.marts_lock).
 grant usage on schema ops to transformer;
@@ -51,12 +52,16 @@ alter default privileges for role transformer in schema seeds, staging, intermed
 grant select, insert, update, delete on all tables in schema quality to checker;
 grant usage, select on all sequences in schema quality to checker;
 
--- reporter (report, editions, waivers): marts, quality results, publish.
-grant usage on schema marts, quality, publish to reporter;
-grant select on all tables in schema marts, quality to reporter;
-grant insert, update, delete on quality.waivers to reporter;
+-- reporter (report and its editions): reads marts only — the quality annex too, through
+-- the quality marts — and writes publish. Waivers are recorded as the checker, which
+-- writes quality; an older version's grants on quality are taken back.
+grant usage on schema marts, publish to reporter;
+grant select on all tables in schema marts to reporter;
 grant select, insert, update, delete on all tables in schema publish to reporter;
-grant usage, select on all sequences in schema quality, publish to reporter;
+grant usage, select on all sequences in schema publish to reporter;
+revoke all on all tables in schema quality from reporter;
+revoke all on all sequences in schema quality from reporter;
+revoke usage on schema quality from reporter;
 
 -- inspector: the published marts only (dbt's grants config grants each table it builds).
 grant usage on schema marts to inspector;

@@ -20,6 +20,7 @@ from cchc.settings import PROJECT_ROOT
 @pytest.fixture
 def own_state_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("CCHC_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("CCHC_SECRETS_DIR", raising=False)  # a server of its own, its own secrets
     yield tmp_path / "state"
     embedded_pg.stop()
 

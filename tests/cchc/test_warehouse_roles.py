@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import subprocess
+import sys
 import uuid
 
 import psycopg
 import pytest
 
-from cchc import cli, warehouse
-from cchc.settings import STAGE_ROLES
+from cchc import cli, credentials, warehouse
+from cchc.settings import AIRFLOW_LOGIN, STAGE_ROLES
 
 #: What dbt builds, one object per schema the inspector must not read.
 _DBT_OBJECTS = {
@@ -104,7 +107,9 @@ def test_transformer_reads_raw_and_cannot_write_it(built):
 def test_reporter_reads_marts_writes_publish_and_nothing_in_raw(built):
     reporter = _as(built, "reporter")
     _allowed(reporter, "select * from marts.published_example")
-    _allowed(reporter, "select count(*) from quality.check_results")
+    _allowed(reporter, "select count(*) from publish.editions")
+    _refused(reporter, "select count(*) from quality.check_results")
+    _refused(reporter, "select count(*) from quality.waivers")
     _refused(reporter, _WRITE_RAW)
     _refused(reporter, "select * from raw.case_snapshots")
     _refused(reporter, "select * from staging.example_view")
@@ -141,3 +146,79 @@ def test_user_list_and_remove(inspector, capsys):
     assert f"{name}\tinspector" in capsys.readouterr().out.splitlines()
     assert cli.main(["user", "remove", "loader"]) == 2, "the pipeline's logins are not people's"
     assert "reserved" in capsys.readouterr().err
+
+
+def test_each_login_has_its_own_random_password(warehouse_dsn):
+    """#11: no login's password is derived from another secret; each is its own 0600 file."""
+    admin_password = psycopg.conninfo.conninfo_to_dict(warehouse_dsn).get("password")
+    passwords = {role: credentials.login_password(role) for role in set(STAGE_ROLES.values())}
+    assert len(set(passwords.values())) == len(passwords)
+    assert admin_password not in passwords.values()
+    for role, password in passwords.items():
+        path = credentials.secrets_dir() / f"{role}.password"
+        assert path.read_text(encoding="utf-8").strip() == password
+        assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_stage_connects_without_any_administrator_secret(warehouse_dsn, tmp_path):
+    """What Airflow's task processes get (airflow_runner.airflow_env) holds no administrator
+    password, and a stage connects with only its own login's file beside it."""
+    from cchc import airflow_runner
+
+    admin_password = psycopg.conninfo.conninfo_to_dict(warehouse_dsn)["password"]
+    overlay = airflow_runner.airflow_env(warehouse_dsn)
+    assert [name for name, value in overlay.items() if admin_password in value] == []
+    own_secrets = tmp_path / "secrets"
+    own_secrets.mkdir(mode=0o700)
+    (own_secrets / "loader.password").write_text(credentials.login_password("loader"))
+    env = {**{k: v for k, v in os.environ.items() if admin_password not in v},
+           **overlay, "CCHC_SECRETS_DIR": str(own_secrets)}
+    probe = ("import psycopg; from cchc.settings import warehouse_dsn;"
+             "print(psycopg.connect(warehouse_dsn('ingest')).execute('select current_user')"
+             ".fetchone()[0])")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "loader"), done.stderr
+    assert sorted(p.name for p in own_secrets.iterdir()) == ["loader.password"]
+
+
+def test_bootstrap_rotates_a_password_set_by_an_older_scheme(warehouse_dsn):
+    """A cluster whose logins had derived passwords needs no reinstall: the bootstrap sets
+    each role to its own file's password."""
+    with psycopg.connect(warehouse_dsn, autocommit=True) as conn:
+        conn.execute("alter role checker password 'derived-by-an-older-version'")
+    old = psycopg.conninfo.conninfo_to_dict(_as(warehouse_dsn, "checker"))
+    old["password"] = "derived-by-an-older-version"
+    psycopg.connect(psycopg.conninfo.make_conninfo(**old)).close()
+
+    warehouse.bootstrap(warehouse_dsn)
+
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(psycopg.conninfo.make_conninfo(**old)).close()
+    with psycopg.connect(_as(warehouse_dsn, "checker")) as conn:
+        assert conn.execute("select current_user").fetchone()[0] == "checker"
+
+
+def test_a_database_for_a_login_passes_to_it_with_what_it_holds(server_dsn):
+    """Airflow's metadata database: owned by the `airflow` login, which may then change
+    every table in it (`airflow db migrate`), also those an administrator created before."""
+    name = f"t_owned_{uuid.uuid4().hex[:8]}"
+    admin = warehouse.create_database(server_dsn, name)
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("create table public.alembic_version (version_num text)")
+            conn.execute("create table public.job (id serial primary key)")
+            conn.execute("create view public.job_ids as select id from public.job")
+        warehouse.create_database(server_dsn, name, owner=AIRFLOW_LOGIN)
+        as_airflow = warehouse.login_dsn(admin, AIRFLOW_LOGIN)
+        with psycopg.connect(as_airflow, autocommit=True) as conn:
+            conn.execute("alter table public.job add column state text")
+            conn.execute("drop view public.job_ids")
+            conn.execute("create table public.new_table (x int)")
+            super_, = conn.execute(
+                "select rolsuper from pg_roles where rolname = current_user").fetchone()
+        assert super_ is False
+        with pytest.raises(psycopg.OperationalError, match="permission denied"):
+            psycopg.connect(warehouse.login_dsn(admin, "loader")).close()
+    finally:
+        warehouse.drop_database(server_dsn, name)

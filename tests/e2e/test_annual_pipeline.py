@@ -20,7 +20,7 @@ import pymupdf
 import pytest
 
 from cchc import inspection, users, warehouse
-from cchc.settings import DBT_PROJECT_DIR, STAGE_ROLES
+from cchc.settings import AIRFLOW_LOGIN, DBT_PROJECT_DIR, STAGE_ROLES
 from cchc.warehouse import BOOTSTRAP_APP
 from expectations.severity import READINGS, SEVERITIES
 from tests.e2e.watch import (
@@ -43,7 +43,9 @@ class Run:
     result: subprocess.CompletedProcess
     state: Path
     airflow_db_dsn: str
-    connections: set  # (login, superuser, application_name) seen on the warehouse database
+    #: (database, login, superuser, application_name) seen on the warehouse and Airflow's
+    #: metadata database
+    connections: set
     applicant_key: str
 
 
@@ -60,7 +62,7 @@ def pipeline_run(warehouse_dsn, server_dsn, tmp_path_factory):
         "CCHC_APPLICANT_KEY": secrets.token_urlsafe(24),
     }
     dbname = psycopg.conninfo.conninfo_to_dict(warehouse_dsn)["dbname"]
-    with ConnectionSampler(server_dsn, dbname) as sampler:
+    with ConnectionSampler(server_dsn, dbname, airflow_db) as sampler:
         result = subprocess.run(
             [sys.executable, "-m", "cchc.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
             env=env, capture_output=True, text=True, timeout=1500, check=False,
@@ -185,11 +187,15 @@ def test_no_blocking_check_failed(pipeline, warehouse_dsn):
 
 
 def test_only_the_bootstrap_connects_as_a_superuser(pipeline_run):
-    """#11: every stage used its own login; a superuser connection is the bootstrap's."""
-    superusers = {seen for seen in pipeline_run.connections if seen[1]}
-    assert {app for _login, _su, app in superusers} <= {BOOTSTRAP_APP}, superusers
-    logins = {login for login, superuser, _app in pipeline_run.connections if not superuser}
-    assert set(STAGE_ROLES.values()) <= logins, pipeline_run.connections
+    """#11: every stage used its own login, Airflow its own on its metadata database; a
+    superuser connection is the bootstrap's."""
+    superusers = {seen for seen in pipeline_run.connections if seen[2]}
+    assert {app for _db, _login, _su, app in superusers} <= {BOOTSTRAP_APP}, superusers
+    airflow_db = psycopg.conninfo.conninfo_to_dict(pipeline_run.airflow_db_dsn)["dbname"]
+    logins = {(db == airflow_db, login)
+              for db, login, superuser, _app in pipeline_run.connections if not superuser}
+    assert {(True, AIRFLOW_LOGIN)} == {seen for seen in logins if seen[0]}, logins
+    assert {(False, role) for role in STAGE_ROLES.values()} <= logins, logins
 
 
 def test_the_applicant_key_is_in_no_file_and_no_airflow_table(pipeline_run):

@@ -11,12 +11,12 @@ from psycopg import sql
 
 
 class ConnectionSampler:
-    """Polls pg_stat_activity while the run goes, recording (login, superuser, application)
-    of every client connection to database `dbname` but its own."""
+    """Polls pg_stat_activity while the run goes, recording (database, login, superuser,
+    application) of every client connection to one of `dbnames` but its own."""
 
-    def __init__(self, admin_dsn: str, dbname: str, interval: float = 0.1) -> None:
-        self._dsn, self._dbname, self._interval = admin_dsn, dbname, interval
-        self.seen: set[tuple[str, bool, str]] = set()
+    def __init__(self, admin_dsn: str, *dbnames: str, interval: float = 0.1) -> None:
+        self._dsn, self._dbnames, self._interval = admin_dsn, list(dbnames), interval
+        self.seen: set[tuple[str, str, bool, str]] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
 
@@ -24,10 +24,10 @@ class ConnectionSampler:
         with psycopg.connect(self._dsn, autocommit=True) as conn:
             while not self._stop.is_set():
                 for row in conn.execute(
-                        "select a.usename, r.rolsuper, a.application_name from pg_stat_activity a"
-                        " join pg_roles r on r.oid = a.usesysid"
-                        " where a.datname = %s and a.backend_type = 'client backend'"
-                        " and a.pid <> pg_backend_pid()", (self._dbname,)):
+                        "select a.datname, a.usename, r.rolsuper, a.application_name"
+                        " from pg_stat_activity a join pg_roles r on r.oid = a.usesysid"
+                        " where a.datname = any(%s) and a.backend_type = 'client backend'"
+                        " and a.pid <> pg_backend_pid()", (self._dbnames,)):
                     self.seen.add(row)
                 self._stop.wait(self._interval)
 

@@ -1,7 +1,7 @@
 """The published marts as the report reads them, built by hand in a real database.
 
 The tables carry exactly the columns of marts.md (plus `marts.dim_units` and the quality
-tables the report reads). The rows describe a small province: three departments, three
+marts of the annex). The rows describe a small province: three departments, three
 districts, one commune and one commune merged into it, for 2025 with ranks of 2024.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import psycopg
 
@@ -63,9 +62,15 @@ create table marts.load_audit (load_id text, source_kind text, unit_code text,
     rows_quarantined int, status text);
 create table marts.quality_results (run_id uuid, checked_at timestamptz, suite text,
     "check" text, passed boolean, observed numeric, severity text);
+create table marts.quality_completeness (run_id uuid, period_year int, period_month int,
+    unit_code text, feed_unit_code text, feed_kind text, carried boolean, in_force_from date,
+    in_force_to date, deliveries_expected int, deliveries_received int, deliveries_loaded int,
+    rows_quarantined int, last_delivery_at timestamptz, complete boolean, status text,
+    files_landed int);
+create table marts.quality_waivers (waiver_id bigint, "check" text, unit_code text,
+    report_year int, waived_by text, waiver_reason text, valid_until date,
+    created_at timestamptz);
 """
-# quality.completeness and quality.waivers as the quality gate defines them.
-QUALITY_SCHEMA = Path(__file__).parents[2] / "expectations" / "schema.sql"
 RUN_ID = "6f1c2a52-5a8e-4d0b-9a57-3c1d2e4f5a60"
 
 YEAR = 2025
@@ -202,9 +207,8 @@ def monthly_rows(unit: str) -> list[dict]:
 
 
 def create_marts(conn: psycopg.Connection) -> None:
-    """The marts tables and the quality gate's own tables."""
+    """The marts tables."""
     conn.execute(DDL)
-    conn.execute(QUALITY_SCHEMA.read_text(encoding="utf-8"))
 
 
 def load_province(conn: psycopg.Connection) -> None:
@@ -413,7 +417,7 @@ def load_province(conn: psycopg.Connection) -> None:
     )
     insert(
         conn,
-        "quality.completeness",
+        "marts.quality_completeness",
         [
             {
                 "run_id": RUN_ID,
@@ -430,6 +434,7 @@ def load_province(conn: psycopg.Connection) -> None:
                 "deliveries_loaded": 20,
                 "rows_quarantined": 0,
                 "complete": (unit, month) != ("H02", 7),
+                "status": "complete" if (unit, month) != ("H02", 7) else "missing",
             }
             for unit in ("H01", "H02")
             for month in range(1, 13)
@@ -437,15 +442,17 @@ def load_province(conn: psycopg.Connection) -> None:
     )
     insert(
         conn,
-        "quality.waivers",
+        "marts.quality_waivers",
         [
             {
+                "waiver_id": 1,
                 "check": "staging.stg_raw__cases.appointment_not_before_receipt",
                 "unit_code": "H02",
                 "report_year": YEAR,
                 "waived_by": "Phó Giám đốc Sở Nội vụ",
-                "reason": "Phần mềm một cửa lỗi đồng bộ tháng 7",
+                "waiver_reason": "Phần mềm một cửa lỗi đồng bộ tháng 7",
                 "valid_until": dt.date(2026, 3, 31),
+                "created_at": dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
             },
         ],
     )
