@@ -75,14 +75,29 @@ def load_pack(folder: Path = PACK_DIR) -> list[Query]:
     return [_parse(path) for path in sorted(folder.glob("*.sql"))]
 
 
-def run(dsn: str, query: Query, params: dict[str, object]) -> tuple[list[str], list[tuple]]:
-    """Run `query` on `dsn` with its parameters; return the column names and the rows."""
+def load_query(name: str) -> Query:
+    """The pack's query `name` (its file name without .sql)."""
+    return _parse(PACK_DIR / f"{name}.sql")
+
+
+def statement(query: Query) -> str:
+    """`query` as one psycopg statement with named placeholders (`%(unit_code)s`), without
+    its final semicolon, so that a caller may also use it as a subquery."""
+    # psql variables become psycopg placeholders; a literal % must be doubled for psycopg.
+    return _PSQL_VARIABLE.sub(r"%(\1)s", query.sql.replace("%", "%%")).strip().rstrip(";")
+
+
+def bind(query: Query, params: dict[str, object]) -> dict[str, str]:
+    """The values of `query`'s parameters (None: empty), or PackError naming a missing one."""
     missing = set(query.params) - set(params)
     if missing:
         raise PackError(f"{query.name}: missing parameters {sorted(missing)}")
-    # psql variables become psycopg placeholders; a literal % must be doubled for psycopg.
-    statement = _PSQL_VARIABLE.sub(r"%(\1)s", query.sql.replace("%", "%%"))
-    values = {name: "" if params[name] is None else str(params[name]) for name in query.params}
+    return {name: "" if params[name] is None else str(params[name]) for name in query.params}
+
+
+def run(dsn: str, query: Query, params: dict[str, object]) -> tuple[list[str], list[tuple]]:
+    """Run `query` on `dsn` with its parameters; return the column names and the rows."""
+    values = bind(query, params)
     with psycopg.connect(dsn) as conn:
-        cursor = conn.execute(statement, values)
+        cursor = conn.execute(statement(query), values)
         return [c.name for c in cursor.description], cursor.fetchall()

@@ -1,13 +1,16 @@
 -- title: Danh sách hồ sơ tạo nên một ô của Biểu 06 đã công bố
--- question: From one published Biểu 06 cell — unit, period (a year, or a month of it) and
---   column (3)–(13), by number or name (rules.md §6) — which cases make it up? The number
---   of rows equals the cell in marts.mart_on_time(_yearly). Columns (12) and (13) (pending
---   in time / overdue) are listed for the period that ends at the data cut-off, the one
---   the report publishes; for an earlier period they return no rows.
+-- question: From one published Biểu 06 cell — unit, period and column (3)–(13), by number
+--   or name (rules.md §6) — which cases make it up? The period is written as in the
+--   report (`cchc report --period`): a year 2025, a half-year 2025-H1, a quarter 2025-Q3
+--   or a month 2025-07. The number of rows equals the cell: the report adds up a period's
+--   months of marts.mart_on_time (flows summed, (6) carried over from the first month,
+--   (11)–(13) pending at the last), and the year's equals marts.mart_on_time_yearly.
+--   Open cases at a month end come from marts.fct_case_month_ends, which also says
+--   whether each was overdue then, so (12) and (13) work for every period. The web app's
+--   drill-down runs this same file: the rule is written here only.
 -- role: inspector
--- param unit_code: mã đơn vị tiếp nhận, ví dụ H99.S01
--- param period_year: năm của kỳ báo cáo
--- param period_month: tháng của kỳ báo cáo (1–12); để trống cho cả năm
+-- param unit_code: mã đơn vị tiếp nhận, ví dụ H99.S01; để trống cho mọi đơn vị
+-- param period: kỳ báo cáo: năm (2025), 6 tháng (2025-H1), quý (2025-Q3) hoặc tháng (2025-07)
 -- param bieu06_column: cột của Biểu 06: số (3)…(13) hoặc tên, ví dụ 10 hoặc resolved_late
 -- column case_code: Mã hồ sơ
 -- column bieu06_column: Cột Biểu 06 mà hồ sơ được tính vào (tên cột, rules.md §6)
@@ -31,80 +34,109 @@ wanted as (
     where :'bieu06_column' in (number, name, '(' || number || ')')
 ),
 
+-- The period's year and part: '2025' -> (2025, ''), '2025-Q3' -> (2025, 'Q3').
+period_code as (
+    select split_part(upper(:'period'), '-', 1)::int as period_year,
+           split_part(upper(:'period'), '-', 2) as part
+),
+
 period as (
-    select unit_code, period_start, period_end
-    from marts.mart_on_time_yearly
-    where unit_code = :'unit_code' and period_year = :'period_year'::int
-        and nullif(:'period_month', '') is null
-    union all
-    select unit_code, period_start, period_end
-    from marts.mart_on_time
-    where unit_code = :'unit_code' and period_year = :'period_year'::int
-        and period_month = nullif(:'period_month', '')::int
+    select
+        period_year,
+        case when part = '' then 1
+             when part like 'Q_' then 3 * right(part, 1)::int - 2
+             when part like 'H_' then 6 * right(part, 1)::int - 5
+             else part::int end as first_month,
+        case when part = '' then 12
+             when part like 'Q_' then 3 * right(part, 1)::int
+             when part like 'H_' then 6 * right(part, 1)::int
+             else part::int end as last_month
+    from period_code
+),
+
+-- Each unit's months of the period in the monthly mart (none after the cut-off): the
+-- report's cell is made of these.
+unit_months as (
+    select mart.unit_code, mart.period_year,
+           min(mart.period_month) as first_month, max(mart.period_month) as last_month
+    from marts.mart_on_time as mart
+    inner join period on mart.period_year = period.period_year
+        and mart.period_month between period.first_month and period.last_month
+    where mart.unit_code = :'unit_code' or nullif(:'unit_code', '') is null
+    group by mart.unit_code, mart.period_year
+),
+
+bounds as (
+    select
+        unit_code,
+        make_date(period_year, first_month, 1) as period_start,
+        (make_date(period_year, last_month, 1) + interval '1 month - 1 day')::date as period_end,
+        period_year as end_year,
+        last_month as end_month,
+        -- The month end before the period: what was carried over into it.
+        extract(year from make_date(period_year, first_month, 1) - 1)::int as before_year,
+        extract(month from make_date(period_year, first_month, 1) - 1)::int as before_month
+    from unit_months
 ),
 
 cases as (
-    select fct_cases.*, period.period_start, period.period_end
+    select fct_cases.case_code, fct_cases.channel, fct_cases.received_date,
+           fct_cases.terminal_date, fct_cases.timeliness, bounds.period_start, bounds.period_end
     from marts.fct_cases
-    inner join period on fct_cases.unit_code = period.unit_code
+    inner join bounds on fct_cases.unit_code = bounds.unit_code
 ),
 
--- Open and overdue at the data cut-off (rules.md §5): the mart lists them with as_of_date.
-overdue_at_cutoff as (
-    select case_code, as_of_date
-    from marts.mart_overdue_cases
-    where terminal_date is null
-),
-
-membership as (
+flows as (
     select case_code, 'received_online' as column_name from cases
     where channel = 'ONLINE' and received_date between period_start and period_end
     union all
     select case_code, 'received_direct_postal' from cases
     where channel <> 'ONLINE' and received_date between period_start and period_end
     union all
-    -- Open at the day before the period starts.
-    select case_code, 'carried_over' from cases
-    where received_date <= period_start - 1
-        and (terminal_date is null or terminal_date > period_start - 1)
-    union all
     select case_code, 'resolved_total' from cases
     where terminal_date between period_start and period_end
     union all
     select case_code, 'resolved_' || lower(timeliness) from cases
     where terminal_date between period_start and period_end
-    union all
-    select cases.case_code,
-           case when overdue.case_code is null then 'pending_in_time' else 'pending_overdue' end
-    from cases
-    left join overdue_at_cutoff as overdue on overdue.case_code = cases.case_code
-    where received_date <= period_end
-        and (terminal_date is null or terminal_date > period_end)
-        and period_end = (select max(as_of_date) from marts.mart_overdue_cases)
 ),
 
--- (3) = (4) + (5) + (6); (11) is every case open at the period end, whatever the cut-off.
-totals as (
-    select case_code, column_name from membership
+-- Open at a month end (the cut-off for the month that contains it), overdue or not then.
+stocks as (
+    select ends.case_code, 'carried_over' as column_name
+    from marts.fct_case_month_ends as ends
+    inner join bounds on ends.unit_code = bounds.unit_code
+        and ends.period_year = bounds.before_year and ends.period_month = bounds.before_month
     union all
-    select case_code, 'received_total' from membership
-    where column_name in ('received_online', 'received_direct_postal', 'carried_over')
+    select ends.case_code, unnest(array[
+        'pending_total',
+        case when ends.is_overdue then 'pending_overdue' else 'pending_in_time' end])
+    from marts.fct_case_month_ends as ends
+    inner join bounds on ends.unit_code = bounds.unit_code
+        and ends.period_year = bounds.end_year and ends.period_month = bounds.end_month
+),
+
+-- (3) = (4) + (5) + (6).
+membership as (
+    select case_code, column_name from flows
     union all
-    select case_code, 'pending_total' from cases
-    where received_date <= period_end
-        and (terminal_date is null or terminal_date > period_end)
+    select case_code, column_name from stocks
+    union all
+    select case_code, 'received_total' from flows
+    where column_name in ('received_online', 'received_direct_postal')
+    union all
+    select case_code, 'received_total' from stocks where column_name = 'carried_over'
 )
 
 select
-    cases.case_code,
-    totals.column_name as bieu06_column,
-    cases.procedure_code,
-    cases.channel,
-    cases.received_date,
-    cases.due_date,
-    cases.terminal_date,
-    cases.timeliness
-from totals
-inner join wanted on wanted.name = totals.column_name
-inner join cases on cases.case_code = totals.case_code
-order by cases.received_date, cases.case_code;
+    fct_cases.case_code,
+    membership.column_name as bieu06_column,
+    fct_cases.procedure_code,
+    fct_cases.channel,
+    fct_cases.received_date,
+    fct_cases.due_date,
+    fct_cases.terminal_date,
+    fct_cases.timeliness
+from membership
+inner join wanted on wanted.name = membership.column_name
+inner join marts.fct_cases on fct_cases.case_code = membership.case_code
+order by fct_cases.received_date, fct_cases.case_code;

@@ -21,7 +21,7 @@ from reports.text import fmt_date
 from web import pages
 from web.charts import rate_chart
 from web.db import LoginRefused, connect_as, server_conninfo
-from web.drill import FILTERS, PREDICATES, Period
+from web.drill import COLUMN_MARTS, FILTERS, Period
 from web.sessions import SessionStore
 from web.tables import EXPORTS, FORMATS, Table
 from web.timeline import timeline
@@ -196,7 +196,7 @@ def create_app(warehouse_dsn: str, secure_cookies: bool = False) -> Flask:
     @signed_in
     def cases():
         column, filter_name = request.args.get("cot") or None, request.args.get("loc") or None
-        if (column is not None and column not in PREDICATES) or (
+        if (column is not None and column not in COLUMN_MARTS) or (
                 filter_name is not None and filter_name not in FILTERS):
             abort(404)
         year = int_arg("nam", 2000, 2100)

@@ -1,50 +1,44 @@
-"""Which cases make up a count on a unit's page: one SQL predicate per published column.
+"""Which cases make up a count on a unit's page.
 
 The page shows the published marts (mart_on_time, mart_overdue, mart_apology_letters);
 the list behind each figure is the same rule (rules.md §4-§7) written over the case-level
-marts. tests/web/test_drill.py checks, for every column and month of a unit, that the
-list's length equals the published figure. Predicates are fixed strings chosen by column
-name: nothing from a request ever becomes SQL text.
+marts. A Biểu 06 column's list is the inspection pack's `bieu06_cell_cases.sql`, run as a
+subquery, so that rule is written once for inspectors and the app; the other linked
+columns have a predicate here. tests/web/test_drill.py checks, for every column and month
+of a unit, that the list's length equals the published figure. The SQL is fixed text
+chosen by column name: nothing from a request ever becomes SQL text.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from cchc import inspection
 from reports.bieu06 import COUNT_COLUMNS
 
 _IN_PERIOD = "between %(start)s and %(end)s"
-# Open at a month end: marts.fct_case_month_ends (12 = in time, 13 = overdue).
-_OPEN_AT = (
-    "exists (select 1 from marts.fct_case_month_ends as e where e.case_code = c.case_code"
-    " and e.unit_code = c.unit_code and e.period_year = %(at_year)s and e.period_month = %(at_month)s{extra})"
-)
-_OPEN_BEFORE = _OPEN_AT.replace("%(at_year)s", "%(before_year)s").replace(
-    "%(at_month)s", "%(before_month)s")
 _RECEIVED = f"c.received_date {_IN_PERIOD}"
-_RESOLVED = f"c.terminal_date {_IN_PERIOD}"
 # Late by their dates and resolved in the period: the cases that owe an apology (§7).
 _LATE_BY_DATE = f"o.apology_required and o.terminal_date {_IN_PERIOD}"
 
-#: Published column -> (mart it is read from, predicate over fct_cases c / mart_overdue_cases o).
-PREDICATES: dict[str, tuple[str, str]] = {
-    "received_online": ("mart_on_time", f"c.channel = 'ONLINE' and {_RECEIVED}"),
-    "received_direct_postal": ("mart_on_time", f"c.channel <> 'ONLINE' and {_RECEIVED}"),
-    "carried_over": ("mart_on_time", _OPEN_BEFORE.format(extra="")),
-    "resolved_total": ("mart_on_time", _RESOLVED),
-    "resolved_early": ("mart_on_time", f"c.timeliness = 'EARLY' and {_RESOLVED}"),
-    "resolved_on_time": ("mart_on_time", f"c.timeliness = 'ON_TIME' and {_RESOLVED}"),
-    "resolved_late": ("mart_on_time", f"c.timeliness = 'LATE' and {_RESOLVED}"),
-    "pending_total": ("mart_on_time", _OPEN_AT.format(extra="")),
-    "pending_in_time": ("mart_on_time", _OPEN_AT.format(extra=" and not e.is_overdue")),
-    "pending_overdue": ("mart_on_time", _OPEN_AT.format(extra=" and e.is_overdue")),
-    "padded_appointments": ("mart_overdue", f"c.padding_working_days > 0 and {_RECEIVED}"),
-    "late_cases": ("mart_apology_letters", _LATE_BY_DATE),
-    "apology_issued": ("mart_apology_letters", f"{_LATE_BY_DATE} and o.apology_issued"),
-    "apology_compliant": ("mart_apology_letters", f"{_LATE_BY_DATE} and o.apology_compliant"),
+#: The cases of one Biểu 06 cell (unit, period, column): the inspection pack's query.
+BIEU06_CELL = inspection.load_query("bieu06_cell_cases")
+
+#: Linked column outside Biểu 06 -> predicate over fct_cases c / mart_overdue_cases o.
+PREDICATES: dict[str, str] = {
+    "padded_appointments": f"c.padding_working_days > 0 and {_RECEIVED}",
+    "late_cases": _LATE_BY_DATE,
+    "apology_issued": f"{_LATE_BY_DATE} and o.apology_issued",
+    "apology_compliant": f"{_LATE_BY_DATE} and o.apology_compliant",
 }
-PREDICATES["received_total"] = ("mart_on_time", "({})".format(" or ".join(
-    PREDICATES[c][1] for c in ("received_online", "received_direct_postal", "carried_over"))))
+
+#: Linked column -> the published mart its figure is read from.
+COLUMN_MARTS: dict[str, str] = {
+    **dict.fromkeys(COUNT_COLUMNS, "mart_on_time"),
+    "padded_appointments": "mart_overdue",
+    **dict.fromkeys(("late_cases", "apology_issued", "apology_compliant"),
+                    "mart_apology_letters"),
+}
 
 #: Columns a unit's page links to a list, in page order.
 LINKED_COLUMNS = COUNT_COLUMNS + ("padded_appointments", "late_cases", "apology_issued",
@@ -79,12 +73,14 @@ class Period:
         following = dt.date(self.year + last_month // 12, last_month % 12 + 1, 1)
         return following - dt.timedelta(days=1)
 
+    @property
+    def code(self) -> str:
+        """As the report and the inspection pack write it: 2024 or 2024-03."""
+        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+
     def params(self) -> dict:
-        """Bind parameters of every predicate: the period, its last month end, the one before."""
-        before = self.start - dt.timedelta(days=1)
-        return {"start": self.start, "end": self.end, "at_year": self.year,
-                "at_month": self.month or 12, "before_year": before.year,
-                "before_month": before.month}
+        """Bind parameters of every predicate: the period's first and last day."""
+        return {"start": self.start, "end": self.end}
 
 
 CASE_LIST_SQL = """
@@ -93,7 +89,7 @@ select c.case_code, c.unit_code, c.procedure_code, c.sector, c.channel, c.receiv
        o.holder_unit_at_due, o.apology_required, o.apology_compliant,
        count(*) over () as listed_total
 from marts.fct_cases as c
-left join marts.mart_overdue_cases as o on o.case_code = c.case_code
+{cell}left join marts.mart_overdue_cases as o on o.case_code = c.case_code
 where {where}
 order by c.received_date, c.case_code
 limit %(limit)s offset %(offset)s
@@ -119,11 +115,17 @@ def case_list_query(unit: str | None, period: Period | None, column: str | None,
 
     Raises KeyError for an unknown column or filter (the page answers 404).
     """
-    clauses, params, alias = ["true"], {}, "c"
+    clauses, params, alias, cell = ["true"], {}, "c", ""
     if column is not None:
-        clauses.append(PREDICATES[column][1])
-        if period is None:
+        if period is None or column not in COLUMN_MARTS:
             raise KeyError(column)
+        if column in PREDICATES:
+            clauses.append(PREDICATES[column])
+        else:
+            cell = (f"inner join ({inspection.statement(BIEU06_CELL)}\n) as cell"
+                    " on cell.case_code = c.case_code\n")
+            params.update(inspection.bind(BIEU06_CELL, {
+                "unit_code": unit, "period": period.code, "bieu06_column": column}))
     if filter_name is not None:
         alias, predicate = FILTERS[filter_name]
         clauses.append(predicate)
@@ -141,4 +143,4 @@ def case_list_query(unit: str | None, period: Period | None, column: str | None,
         if value:
             clauses.append(clause)
             params[key] = value
-    return sql.format(where=" and ".join(clauses)), params
+    return sql.format(cell=cell, where=" and ".join(clauses)), params

@@ -93,8 +93,19 @@ def test_secrets_come_from_the_environment_and_are_all_documented():
     env = SERVICES["airflow-scheduler"]["environment"]
     for secret in ("CCHC_APPLICANT_KEY", "AIRFLOW__API_AUTH__JWT_SECRET"):
         assert env[secret].startswith("${"), secret
-    assert "${POSTGRES_PASSWORD" in env["WAREHOUSE_DSN"]
     assert SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
+
+
+def test_only_the_bootstrap_gets_the_administrators_password():
+    """#11: the components and their tasks connect as their own logins; the administrator's
+    password reaches airflow-init alone, and docker/.env no container."""
+    admin_dsn = SERVICES["airflow-init"]["environment"]["WAREHOUSE_DSN"]
+    assert "${POSTGRES_PASSWORD" in admin_dsn
+    for name in AIRFLOW_COMPONENTS:
+        env = SERVICES[name]["environment"]
+        assert not re.search(r"@|password", env["WAREHOUSE_DSN"], flags=re.IGNORECASE), name
+        assert [k for k, v in env.items() if "POSTGRES_PASSWORD" in str(v)] == [], name
+        assert [e["path"] for e in SERVICES[name]["env_file"]] == ["docker/tokens.env"], name
 
 
 #: Variables holding a secret: compose must refuse to start while one is unset or empty.

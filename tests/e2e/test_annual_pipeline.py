@@ -23,6 +23,9 @@ from cchc import inspection, users, warehouse
 from cchc.settings import AIRFLOW_LOGIN, DBT_PROJECT_DIR, STAGE_ROLES
 from cchc.warehouse import BOOTSTRAP_APP
 from expectations.severity import READINGS, SEVERITIES
+from reports.bieu06 import COUNT_COLUMNS
+from reports.data import read_period_data
+from reports.periods import parse_period
 from tests.e2e.watch import (
     ConnectionSampler,
     files_containing,
@@ -273,29 +276,26 @@ def test_pack_overdue_holder_units(pipeline, warehouse_dsn, inspector_dsn):
     assert all(r[columns.index("holder_unit_name")] for r in rows), "every holder unit is named"
 
 
-_BIEU06 = ["received_total", "received_online", "received_direct_postal", "carried_over",
-           "resolved_total", "resolved_early", "resolved_on_time", "resolved_late",
-           "pending_total", "pending_in_time", "pending_overdue"]
-
-
-@pytest.mark.parametrize("month", [None, 6])
+@pytest.mark.parametrize("period", [f"{REPORT_YEAR}", f"{REPORT_YEAR}-Q2", f"{REPORT_YEAR}-06"])
 def test_pack_bieu06_cell_lists_exactly_the_cases_it_counts(pipeline, warehouse_dsn,
-                                                            inspector_dsn, month):
+                                                            inspector_dsn, period):
+    """Every column of the busiest unit's Biểu 06 of the year, a quarter and a month, as
+    the report publishes it (the year from mart_on_time_yearly), columns (12)/(13) too."""
     unit = _busiest_unit(warehouse_dsn)
-    table, where = (("marts.mart_on_time_yearly", "") if month is None
-                    else ("marts.mart_on_time", f" and period_month = {month}"))
+    parsed = parse_period(period)
     with psycopg.connect(warehouse_dsn) as conn:
-        cells = dict(zip(_BIEU06, conn.execute(
-            f"select {', '.join(_BIEU06)} from {table}"
-            f" where unit_code = %s and period_year = %s{where}", (unit, REPORT_YEAR)).fetchone()))
-    # (12) and (13) are listed for the period ending at the cut-off: the year, not June.
-    columns = _BIEU06 if month is None else [c for c in _BIEU06 if c not in _BIEU06[-2:]]
-    for number, column in enumerate(_BIEU06, start=3):
-        if column not in columns:
-            continue
+        if period == f"{REPORT_YEAR}":
+            cells = conn.execute(
+                f"select {', '.join(COUNT_COLUMNS)} from marts.mart_on_time_yearly"
+                " where unit_code = %s and period_year = %s", (unit, REPORT_YEAR)).fetchone()
+            cells = dict(zip(COUNT_COLUMNS, cells))
+        else:
+            cells = next(r for r in read_period_data(conn, parsed.year, parsed.first_month,
+                                                     parsed.last_month).unit_rows
+                         if r["unit_code"] == unit)
+    for number, column in enumerate(COUNT_COLUMNS, start=3):
         _cols, rows = inspection.run(inspector_dsn, _pack("bieu06_cell_cases"), {
-            "unit_code": unit, "period_year": REPORT_YEAR, "period_month": month,
-            "bieu06_column": str(number)})
+            "unit_code": unit, "period": period, "bieu06_column": str(number)})
         assert len(rows) == cells[column], (column, len(rows), cells[column])
         assert len({r[0] for r in rows}) == len(rows), "each case once per cell"
 
@@ -326,7 +326,8 @@ def test_inspector_runs_every_inspector_question(pipeline, inspector_dsn):
     for query in inspection.load_pack():
         if query.role == "inspector":
             params = dict.fromkeys(query.params, "")
-            params.update(period_year=REPORT_YEAR, unit_code="H99.S01", bieu06_column="3")
+            params.update(period_year=REPORT_YEAR, period=REPORT_YEAR, unit_code="H99.S01",
+                          bieu06_column="3")
             inspection.run(inspector_dsn, query, {k: params[k] for k in query.params})
 
 

@@ -1,16 +1,22 @@
 """Every count a unit's page links equals the length of the list it links to.
 
-The page prints the published marts; the list comes from web/drill.py's predicate over the
-case-level marts. Both are read as an inspector, for every unit, month (and the year) and
-linked column of the hand-made warehouse (tests/web/conftest.py).
+The page prints the published marts; the list comes from web/drill.py (the inspection
+pack's bieu06_cell_cases.sql for a Biểu 06 column). Both are read as an inspector, for every
+unit, month (and the year) and linked column of the hand-made warehouse
+(tests/web/conftest.py); the pack's file itself, for every period the report publishes.
 """
 from __future__ import annotations
 
+import psycopg
 import pytest
 
+from cchc import inspection
+from reports.bieu06 import COUNT_COLUMNS
+from reports.data import read_period_data
+from reports.periods import parse_period
 from tests.web.conftest import YEAR
 from web.db import connect_as, rows, server_conninfo
-from web.drill import LINKED_COLUMNS, PREDICATES, Period, case_list_query
+from web.drill import COLUMN_MARTS, LINKED_COLUMNS, Period, case_list_query
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +34,7 @@ def test_every_linked_count_equals_its_case_list(web_warehouse, inspector):
     with connect_as(server_conninfo(web_warehouse), inspector.name, inspector.password) as conn:
         compared = nonzero = 0
         for column in LINKED_COLUMNS:
-            mart = PREDICATES[column][0]
+            mart = COLUMN_MARTS[column]
             # mart and column are this module's constants (web/drill.py).
             published = rows(conn, f"select unit_code, period_month, {column} as n"
                                    f" from marts.{mart} where period_year = %(y)s", {"y": YEAR})
@@ -77,3 +83,29 @@ def test_hand_worked_lists(web_warehouse, inspector):
         assert _listed(conn, "D1", Period(YEAR, 12), "pending_in_time") == ["J"]
         with pytest.raises(KeyError):
             _listed(conn, "S1", Period(YEAR, 3), "raw.case_snapshots")
+
+
+@pytest.mark.parametrize("period", [f"{YEAR}", f"{YEAR}-H2", f"{YEAR}-Q1", f"{YEAR}-Q3",
+                                    f"{YEAR}-Q4", f"{YEAR}-03", f"{YEAR}-12"])
+def test_pack_lists_the_cases_of_every_cell_of_a_published_period(web_warehouse, inspector,
+                                                                   period):
+    """#11: bieu06_cell_cases.sql, run as an inspector login, lists for a year, half-year,
+    quarter or month exactly the cases the report's Biểu 06 of that period counts, columns
+    (12) and (13) included."""
+    as_inspector = psycopg.conninfo.make_conninfo(
+        server_conninfo(web_warehouse), user=inspector.name, password=inspector.password)
+    parsed = parse_period(period)
+    with psycopg.connect(web_warehouse) as conn:
+        published = read_period_data(conn, parsed.year, parsed.first_month,
+                                     parsed.last_month).unit_rows
+    query = inspection.load_query("bieu06_cell_cases")
+    nonzero = 0
+    for row in published:
+        for number, column in enumerate(COUNT_COLUMNS, start=3):
+            by = str(number) if number % 2 else column  # by number or by name
+            _cols, listed = inspection.run(as_inspector, query, {
+                "unit_code": row["unit_code"], "period": period, "bieu06_column": by})
+            assert len(listed) == row[column], (period, row["unit_code"], column, listed)
+            assert len({r[0] for r in listed}) == len(listed)
+            nonzero += row[column] > 0
+    assert published and nonzero, "some cell of the period counts cases"
