@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import psycopg
 import pytest
 
 from cchc import warehouse
@@ -219,7 +220,7 @@ def test_load_audit_is_a_current_view(hand_warehouse):
 CORE_MARTS = [
     "fct_cases", "mart_overdue_cases", "dim_units", "dim_procedures", "mart_on_time", "mart_on_time_yearly",
     "mart_overdue", "mart_overdue_yearly", "mart_apology_letters", "mart_apology_letters_yearly",
-    "load_audit", "quality_results",
+    "load_audit", "quality_results", "quality_waivers", "quality_completeness",
 ]
 
 
@@ -244,6 +245,25 @@ def test_inspector_reads_marts_and_nothing_below(hand_warehouse):
     allowed = {(schema, table) for schema, table, ok in rows if ok}
     assert {("marts", name) for name in CORE_MARTS} <= allowed
     assert not {(schema, table) for schema, table in allowed if schema != "marts"}
+
+
+def test_the_report_reads_waivers_from_marts_without_reading_quality(hand_warehouse):
+    """#14 item 7: a waiver recorded as the checker is in marts.quality_waivers the moment
+    it is written, with who, why and until when; the reporter reads it there and is
+    refused the quality schema itself."""
+    from expectations.store import add_waiver
+
+    waiver = add_waiver(warehouse.login_dsn(hand_warehouse, "checker"),
+                        "quality.completeness.monthly_deliveries", 2024, "Giám đốc Sở Nội vụ",
+                        "Đơn vị sáp nhập giữa năm", dt.date(2025, 3, 31), unit_code="C1")
+    reporter = warehouse.login_dsn(hand_warehouse, "reporter")
+    assert query(reporter, "select waived_by, waiver_reason, valid_until, unit_code"
+                           " from marts.quality_waivers where waiver_id = %s",
+                 (waiver.waiver_id,)) == [
+        ("Giám đốc Sở Nội vụ", "Đơn vị sáp nhập giữa năm", dt.date(2025, 3, 31), "C1")]
+    for relation in ("quality.waivers", "quality.check_results", "quality.completeness"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            query(reporter, f"select 1 from {relation} limit 1")
 
 
 def test_delivered_calendar_replaces_the_default_for_its_years(hand_warehouse):

@@ -8,7 +8,7 @@ Tests that stop before dbt compare the raw layer, which is all the marts are bui
 Values that differ between any two runs by construction are left out: load ids (a load
 rolled back by the fault still used its sequence numbers; only whether there is one
 counts, e.g. whether a delivery was superseded), arrival times, and the quality runs'
-ids and times (only the latest quality run is compared).
+ids and times (only the latest quality run is compared), waivers' ids and record times.
 """
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ _LOAD_ID_COLUMNS = {"load_id", "last_load_id", "events_load_id", "reference_load
 _RUN_TIME_COLUMNS = {
     "marts.load_audit": {"received_at"},
     "marts.quality_results": {"run_id", "checked_at"},
+    "marts.quality_completeness": {"run_id", "last_delivery_at"},
+    "marts.quality_waivers": {"waiver_id", "created_at"},
     "raw.deliveries": {"received_at"},
     "raw.api_cursors": {"updated_at"},
 }
@@ -44,8 +46,8 @@ def _select(conn: psycopg.Connection, schema: str, table: str) -> str:
         elif column not in _RUN_TIME_COLUMNS.get(f"{schema}.{table}", ()):
             items.append(f'"{column}"')
     where = ""
-    if table == "quality_results":
-        where = (f' where run_id = (select run_id from {schema}.{table}'
+    if table in ("quality_results", "quality_completeness"):
+        where = (f' where run_id = (select run_id from {schema}.quality_results'
                  ' order by checked_at desc limit 1)')
     return f'select {", ".join(items)} from {schema}."{table}"{where}'
 
