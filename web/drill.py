@@ -32,7 +32,8 @@ PREDICATES: dict[str, str] = {
     "apology_compliant": f"{_LATE_BY_DATE} and o.apology_compliant",
 }
 
-#: Linked column -> the published mart its figure is read from.
+#: Column a unit's page links to a list (in page order) -> the published mart its figure
+#: is read from.
 COLUMN_MARTS: dict[str, str] = {
     **dict.fromkeys(COUNT_COLUMNS, "mart_on_time"),
     "padded_appointments": "mart_overdue",
@@ -40,9 +41,7 @@ COLUMN_MARTS: dict[str, str] = {
                     "mart_apology_letters"),
 }
 
-#: Columns a unit's page links to a list, in page order.
-LINKED_COLUMNS = COUNT_COLUMNS + ("padded_appointments", "late_cases", "apology_issued",
-                                  "apology_compliant")
+LINKED_COLUMNS = tuple(COLUMN_MARTS)
 
 #: Filters inspectors ask for (issue #16 item 5): (the mart the filter's cases are rows
 #: of, aliased c = fct_cases or o = mart_overdue_cases, predicate). Period, unit,

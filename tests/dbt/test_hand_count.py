@@ -253,14 +253,15 @@ def test_the_report_reads_waivers_from_marts_without_reading_quality(hand_wareho
     refused the quality schema itself."""
     from expectations.store import add_waiver
 
+    until = dt.date.today() + dt.timedelta(days=90)
     waiver = add_waiver(warehouse.login_dsn(hand_warehouse, "checker"),
                         "quality.completeness.monthly_deliveries", 2024, "Giám đốc Sở Nội vụ",
-                        "Đơn vị sáp nhập giữa năm", dt.date(2025, 3, 31), unit_code="C1")
+                        "Đơn vị sáp nhập giữa năm", until, unit_code="C1")
     reporter = warehouse.login_dsn(hand_warehouse, "reporter")
     assert query(reporter, "select waived_by, waiver_reason, valid_until, unit_code"
                            " from marts.quality_waivers where waiver_id = %s",
                  (waiver.waiver_id,)) == [
-        ("Giám đốc Sở Nội vụ", "Đơn vị sáp nhập giữa năm", dt.date(2025, 3, 31), "C1")]
+        ("Giám đốc Sở Nội vụ", "Đơn vị sáp nhập giữa năm", until, "C1")]
     for relation in ("quality.waivers", "quality.check_results", "quality.completeness"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             query(reporter, f"select 1 from {relation} limit 1")
