@@ -20,6 +20,7 @@ import pymupdf
 import pytest
 
 from cchc import inspection, users, warehouse
+from cchc.bieu06 import COUNT_COLUMNS
 from cchc.settings import DBT_PROJECT_DIR, STAGE_ROLES
 from cchc.warehouse import BOOTSTRAP_APP
 from expectations.severity import READINGS, SEVERITIES
@@ -267,9 +268,7 @@ def test_pack_overdue_holder_units(pipeline, warehouse_dsn, inspector_dsn):
     assert all(r[columns.index("holder_unit_name")] for r in rows), "every holder unit is named"
 
 
-_BIEU06 = ["received_total", "received_online", "received_direct_postal", "carried_over",
-           "resolved_total", "resolved_early", "resolved_on_time", "resolved_late",
-           "pending_total", "pending_in_time", "pending_overdue"]
+_BIEU06 = list(COUNT_COLUMNS)
 
 
 @pytest.mark.parametrize("month", [None, 6])
