@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cchc import bieu06
+from expectations import bieu06
 
 # Mart column (marts.md, rules.md §6) behind form columns (3)…(13), in form order.
 COUNT_COLUMNS = bieu06.COUNT_COLUMNS

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from cchc import bieu06
+from expectations import bieu06
 from expectations.suites import Check, Scope, SuiteSpec, unexpected_rows
 
 Grain = Literal["month", "year"]

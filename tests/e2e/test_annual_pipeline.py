@@ -20,9 +20,9 @@ import pymupdf
 import pytest
 
 from cchc import inspection, users, warehouse
-from cchc.bieu06 import COUNT_COLUMNS
 from cchc.settings import DBT_PROJECT_DIR, STAGE_ROLES
 from cchc.warehouse import BOOTSTRAP_APP
+from expectations.bieu06 import COUNT_COLUMNS
 from expectations.severity import READINGS, SEVERITIES
 from tests.e2e.watch import (
     ConnectionSampler,

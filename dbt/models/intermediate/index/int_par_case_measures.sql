@@ -21,17 +21,19 @@ ranking_unit_counts as (
     select
         ranking_units.ranking_unit_code,
         ranking_units.period_year,
-        -- Biểu 06 column (3), carried-over cases included, unlike the online receipts.
+        -- Biểu 06 column (3), carried-over cases included, unlike received_in_period.
         sum(unit_year_counts.received_total) as period_table_received_total,
         sum(unit_year_counts.resolved_total) as resolved_total,
-        sum(unit_year_counts.resolved_early + unit_year_counts.resolved_on_time) as resolved_in_time,
+        sum(unit_year_counts.resolved_early + unit_year_counts.resolved_on_time)
+            as resolved_in_time,
         sum(unit_year_counts.pending_overdue) as pending_overdue,
         sum(unit_year_counts.late_cases) as late_cases,
         sum(unit_year_counts.apology_compliant) as apology_compliant,
         sum(unit_year_counts.received_in_period) as received_total,
         sum(unit_year_counts.received_online) as received_online,
         sum(unit_year_counts.received_full_process) as received_full_process,
-        sum(unit_year_counts.received_online_full_process) as received_online_full_process,
+        sum(unit_year_counts.received_online_full_process)
+            as received_online_full_process,
         sum(unit_year_counts.fee_cases) as fee_cases,
         sum(unit_year_counts.paid_online) as paid_online,
         sum(unit_year_counts.resolved_with_result) as resolved_with_result,

@@ -2,7 +2,8 @@
 
 dbt/seeds/reference/bieu06_columns.csv is a dbt seed, so the warehouse holds the same list
 and a dbt data test keeps the marts to it; the report's tables and the quality gate's
-identities take the columns from here.
+identities take the columns from here. A data module like `expectations.severity`: the
+report imports it without the gate's machinery.
 """
 from __future__ import annotations
 
