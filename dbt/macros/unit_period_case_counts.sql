@@ -217,7 +217,7 @@ counts as (
         on spine.unit_code = pending.unit_code
         and spine.period_end = pending.checkpoint_date
 
-)
+),
 
 -- The rates (marts.md): taken from the period's counts, never averaged over shorter periods.
 final as (
