@@ -22,10 +22,6 @@ class Rule:
 
 SEVERITIES: dict[str, Rule] = {
     # raw layer (ingest boundary)
-    "raw.deliveries.rows_reconcile": Rule(
-        "blocking",
-        "rows read but neither loaded nor quarantined were lost silently",
-    ),
     "raw.deliveries.quarantine_share": Rule(
         "warning",
         "the loaded rows are still right; a high share is a vendor problem to chase",
@@ -47,10 +43,6 @@ SEVERITIES: dict[str, Rule] = {
         "allowed by the feed contract (newest row wins) but a sign of a vendor bug",
     ),
     # staging (what every mart is built from)
-    "staging.stg_raw__cases.one_row_per_case": Rule(
-        "blocking",
-        "a duplicated case is counted twice in every rate",
-    ),
     "staging.stg_raw__cases.receipt_not_after_terminal": Rule(
         "blocking",
         "a case finished before it was received has wrong dates and wrong timeliness",
@@ -157,10 +149,6 @@ class Reading:
 
 #: One entry per check of SEVERITIES (tests/expectations/test_suites.py holds them equal).
 READINGS: dict[str, Reading] = {
-    "raw.deliveries.rows_reconcile": Reading(
-        "Đối soát số dòng của từng lần giao dữ liệu",
-        "Có dòng dữ liệu đã nhận nhưng không được nạp cũng không bị cách ly, tức là bị mất.",
-    ),
     "raw.deliveries.quarantine_share": Reading(
         "Tỷ lệ dòng dữ liệu bị cách ly",
         "Một phần đáng kể dữ liệu đơn vị gửi bị cách ly vì sai định dạng hoặc thiếu thông tin.",
@@ -186,10 +174,6 @@ READINGS: dict[str, Reading] = {
         "Phần mềm của đơn vị gửi cùng một hồ sơ nhiều lần trong một lần giao dữ liệu.",
         "Mỗi hồ sơ chỉ được tính một lần theo trạng thái cập nhật mới nhất, đúng quy ước trao "
         "đổi dữ liệu; đây là lỗi phần mềm cần đề nghị nhà cung cấp khắc phục.",
-    ),
-    "staging.stg_raw__cases.one_row_per_case": Reading(
-        "Mỗi hồ sơ chỉ có một dòng",
-        "Có hồ sơ xuất hiện hai lần và sẽ bị đếm hai lần trong mọi tỷ lệ.",
     ),
     "staging.stg_raw__cases.receipt_not_after_terminal": Reading(
         "Ngày tiếp nhận không sau ngày kết thúc xử lý",

@@ -10,20 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from expectations import bieu06
+
 # Mart column (marts.md, rules.md §6) behind form columns (3)…(13), in form order.
-COUNT_COLUMNS = (
-    "received_total",
-    "received_online",
-    "received_direct_postal",
-    "carried_over",
-    "resolved_total",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "pending_total",
-    "pending_in_time",
-    "pending_overdue",
-)
+COUNT_COLUMNS = bieu06.COUNT_COLUMNS
 HEADER_ROWS = 3
 COLUMN_COUNT = 2 + len(COUNT_COLUMNS)
 

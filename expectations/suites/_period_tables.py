@@ -8,20 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from expectations import bieu06
 from expectations.suites import Check, Scope, SuiteSpec, unexpected_rows
 
 Grain = Literal["month", "year"]
 
 #: Biểu 06/VPCP/KSTT (rules.md §6): the form's own arithmetic, column numbers as printed.
-BIEU06_IDENTITIES = (
-    ("(3) received_total = (4) + (5) + (6)",
-     "received_total", ("received_online", "received_direct_postal", "carried_over")),
-    ("(3) received_total = (7) + (11)", "received_total", ("resolved_total", "pending_total")),
-    ("(7) resolved_total = (8) + (9) + (10)",
-     "resolved_total",
-     ("resolved_early", "resolved_on_time", "resolved_late")),
-    ("(11) pending_total = (12) + (13)", "pending_total", ("pending_in_time", "pending_overdue")),
-)
+BIEU06_IDENTITIES = bieu06.identities()
 
 ON_TIME_RATES = ("on_time_rate", "on_time_rate_766")
 ONLINE_SERVICE_RATES = (
@@ -123,7 +116,7 @@ def period_table_suite(table: str, checks: Callable[[Scope], list[Check]]) -> Su
     """The suite of `marts.<table>`, validated whole: every row, every period."""
     return SuiteSpec(
         name=f"marts__{table}",
-        version="2",
+        version="3",
         asset_query=lambda scope: f"select * from marts.{table}",
         checks=checks,
         index_columns=("unit_code", "period_year"),

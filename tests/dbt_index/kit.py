@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import psycopg
 
-#: The seeds and models of the online and index folders (and their tests).
+#: The seeds and models of the index folders and the procedures' online share (and their
+#: tests); dim_units, which the marts' relationships tests point to.
 SELECTION = [
     "path:seeds/methodology",
-    "path:models/marts/online",
+    "mart_procedures_online_share",
     "path:models/intermediate/index",
     "path:models/marts/index",
+    "dim_units",
 ]
 
 

@@ -1,9 +1,11 @@
-"""The online-service marts and the annual index, built by a real `dbt build`.
+"""The annual index and the procedures' online share, built by a real `dbt build`.
 
-Upstream relations (units, spines, fct_cases, the yearly Biểu 06 and apology marts,
-appraisal, the procedure catalogue) are hand-made rows (upstream_rows.sql); the seeds,
-models, data tests and unit tests of the online and index folders run for real on a
-fresh warehouse. Every expected number below is worked out by hand in the comments.
+Upstream relations (units, spines, the yearly unit counts, appraisal, the procedure
+catalogue) are hand-made rows (upstream_rows.sql); the seeds, models, data tests and unit
+tests of the index folders run for real on a fresh warehouse. Every expected number
+below is worked out by hand in the comments. The online-service marts select from the
+unit x period counts: their counting is tested by the unit tests of intermediate/units
+and on the real core (test_on_the_real_core.py).
 """
 
 from __future__ import annotations
@@ -165,47 +167,6 @@ def test_computed_criterion_also_appraised_and_unit_without_cases(index_dsn):
         ("TTHC_NO_OVERDUE", None, D("0.50")),
         ("TTHC_ON_TIME", None, D("3.00")),
     ]
-
-
-def test_online_service_rates(index_dsn):
-    monthly = query(
-        index_dsn,
-        """
-        select period_month, received_total, received_online, received_postal, received_capable,
-               fee_cases, paid_online, resolved_with_result, rated, online_rate, postal_rate,
-               full_process_online_rate, online_payment_rate
-        from marts.mart_online_service_rate
-        where unit_code = 'H1' and period_year = 2025 and period_month in (3, 4) order by 1""",
-    )
-    # March: C1 online FULL, C2 direct FULL, both with a result in March (fee-bearing).
-    # April: C3 (PARTIAL, stopped: no fee, no result) and C4 (postal, still open).
-    assert monthly == [
-        (3, 2, 1, 0, 2, 2, 1, 2, 2, D(50), D(0), D(50), D(50)),
-        (4, 2, 0, 1, 1, 0, 0, 0, 0, D(0), D(50), None, None),
-    ]
-    yearly = query(
-        index_dsn,
-        """
-        select unit_code, received_total, received_online, received_capable, online_rate,
-               round(online_rate_capable, 4), postal_rate, digitised_result_rate,
-               rating_satisfaction_rate
-        from marts.mart_online_service_rate_yearly
-        where period_year = 2025 and unit_code in ('H1', 'H1.X1', 'SXD') order by 1""",
-    )
-    # C6, received after the 2025-12-31 cut-off, counts nowhere.
-    assert yearly == [
-        ("H1", 4, 1, 3, D(25), D("33.3333"), D(25), D(50), D(50)),
-        ("H1.X1", 1, 1, 1, D(100), D(100), D(0), D(100), D(100)),
-        ("SXD", 0, 0, 0, None, None, None, None, None),
-    ]
-    # Every unit in force has a row, months with no case included: 10 units × 12
-    # months in 2024; in 2025 SKH stops after June and H2.X1 after March.
-    assert query(
-        index_dsn,
-        """
-        select period_year, count(*) from marts.mart_online_service_rate group by 1 order by 1
-    """,
-    ) == [(2024, 120), (2025, 8 * 12 + 6 + 3)]
 
 
 def test_procedures_online_share(index_dsn):

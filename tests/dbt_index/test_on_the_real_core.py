@@ -29,8 +29,9 @@ def core_dsn(warehouse_dsn, tmp_path_factory) -> str:
         conn.execute(HAND_CASES.read_text(encoding="utf-8"))
     target = tmp_path_factory.mktemp("dbt") / "target"
     # The core is tested in tests/dbt: here it only has to produce its tables.
-    upstream = ["--select", *(f"+{selector}" for selector in SELECTION), "--exclude", *SELECTION]
-    for args in (["seed"], ["run", *upstream], ["build", "--select", *SELECTION]):
+    selection = [*SELECTION, "path:models/marts/online"]
+    upstream = ["--select", *(f"+{selector}" for selector in selection), "--exclude", *selection]
+    for args in (["seed"], ["run", *upstream], ["build", "--select", *selection]):
         dbt_runner.run_dbt(args, warehouse_dsn, VARS, target_path=target, quiet=True)
     return warehouse_dsn
 

@@ -1,5 +1,5 @@
--- Hand-made upstream relations for the online and index models: the columns of
--- marts.md / the internal contract these models read, with a small province whose
+-- Hand-made upstream relations for the index models and the procedures' online share:
+-- the columns of marts.md / the internal contract these models read, with a small province whose
 -- every expected number is worked out by hand in test_index_marts.py.
 --
 -- Departments: SNV, STP, SXD (never any case), STC, and SKH merged into STC on
@@ -47,41 +47,51 @@ inner join intermediate.int_units as units
     on units.valid_from <= make_date(years.period_year, 12, 31)
     and (units.valid_to is null or units.valid_to >= make_date(years.period_year, 1, 1));
 
--- Accepted cases (only the columns the online marts read).
-create table marts.fct_cases (
-    case_code text, unit_code text, channel text, online_level text,
-    received_date date, terminal_date date, status_code smallint,
-    online_payment boolean, result_digitised boolean, rating smallint
-);
-insert into marts.fct_cases values
-    ('C1', 'H1',    'ONLINE', 'FULL',    '2025-03-03', '2025-03-10', 10, true,  true,  1),
-    ('C2', 'H1',    'DIRECT', 'FULL',    '2025-03-04', '2025-03-12', 10, false, false, 3),
-    ('C3', 'H1',    'DIRECT', 'PARTIAL', '2025-04-01', '2025-04-05', 8,  null,  null,  null),
-    ('C4', 'H1',    'POSTAL', 'NONE',    '2025-04-02', null,         4,  null,  null,  null),
-    ('C5', 'H1.X1', 'ONLINE', 'FULL',    '2025-05-05', '2025-05-06', 9,  true,  true,  2),
-    -- Received after the cut-off of a 2025-12-31 report: counts nowhere.
-    ('C6', 'H1',    'ONLINE', 'FULL',    '2026-01-05', null,         4,  null,  null,  null);
-
--- Yearly Biểu 06 and apology counts per accepting unit, 2025 only (2024 has none, so
--- every 2024 computed criterion is "no cases"). Not derived from fct_cases above: the
--- index reads these marts as they are.
-create table marts.mart_on_time_yearly (
-    unit_code text, period_year int, received_total bigint, resolved_total bigint,
-    resolved_early bigint, resolved_on_time bigint, pending_overdue bigint
-);
-insert into marts.mart_on_time_yearly values
+-- Yearly counts per accepting unit as int_unit_years__case_counts builds them (only the
+-- columns the index reads), 2025 only for Biểu 06 and apologies (2024 has none, so every
+-- 2024 computed criterion is "no cases"); the counting itself is tested on the real
+-- models (tests/dbt, the unit tests of intermediate/units, test_on_the_real_core.py).
+-- Online receipts (received_in_period …) are zeros for every unit in force but:
+-- H1: C1 online FULL (fee paid, result digitised), C2 direct FULL (fee not paid, result
+-- not digitised), C3 direct PARTIAL (stopped: no fee, no result), C4 postal NONE (open);
+-- H1.X1: C5 online FULL (fee paid, result digitised).
+create table intermediate.int_unit_years__case_counts as
+select
+    spine.unit_code, spine.period_year, spine.period_start, spine.period_end,
+    bieu06.received_total::bigint, bieu06.resolved_total::bigint,
+    bieu06.resolved_early::bigint, bieu06.resolved_on_time::bigint,
+    bieu06.pending_overdue::bigint, apology.late_cases::bigint,
+    apology.apology_compliant::bigint,
+    coalesce(online.received_in_period, 0)::bigint as received_in_period,
+    coalesce(online.received_online, 0)::bigint as received_online,
+    coalesce(online.received_full_process, 0)::bigint as received_full_process,
+    coalesce(online.received_online_full_process, 0)::bigint as received_online_full_process,
+    coalesce(online.fee_cases, 0)::bigint as fee_cases,
+    coalesce(online.paid_online, 0)::bigint as paid_online,
+    coalesce(online.resolved_with_result, 0)::bigint as resolved_with_result,
+    coalesce(online.digitised_results, 0)::bigint as digitised_results
+from intermediate.int_unit_years as spine
+left join (values
     ('H1',    2025, 50, 49, 40, 9, 0),
     ('H1.X1', 2025, 1,  1,  0,  0, 0),
     ('STC',   2025, 30, 30, 30, 0, 0),
     ('SKH',   2025, 12, 10, 5,  3, 1),
-    ('SNV',   2025, 0,  0,  0,  0, 0);
-
-create table marts.mart_apology_letters_yearly (
-    unit_code text, period_year int, late_cases bigint, apology_compliant bigint
-);
-insert into marts.mart_apology_letters_yearly values
+    ('SNV',   2025, 0,  0,  0,  0, 0)
+) as bieu06 (unit_code, period_year, received_total, resolved_total, resolved_early,
+           resolved_on_time, pending_overdue)
+    on spine.unit_code = bieu06.unit_code and spine.period_year = bieu06.period_year
+left join (values
     ('H1.X1', 2025, 1, 1),
-    ('SKH',   2025, 2, 1);
+    ('SKH',   2025, 2, 1)
+) as apology (unit_code, period_year, late_cases, apology_compliant)
+    on spine.unit_code = apology.unit_code and spine.period_year = apology.period_year
+left join (values
+    ('H1',    2025, 4, 1, 2, 1, 2, 1, 2, 1),
+    ('H1.X1', 2025, 1, 1, 1, 1, 1, 1, 1, 1)
+) as online (unit_code, period_year, received_in_period, received_online,
+             received_full_process, received_online_full_process, fee_cases, paid_online,
+             resolved_with_result, digitised_results)
+    on spine.unit_code = online.unit_code and spine.period_year = online.period_year;
 
 create table staging.stg_raw__appraisal (
     appraisal_year int, unit_code text, criterion_code text, score numeric

@@ -46,14 +46,14 @@ def test_waivers_are_refused_when_they_could_never_apply_and_listed_otherwise(pr
 
     assert main([*base, "--check", "no.such.check", "--until", UNTIL]) == 2
     assert main([*base, "--check", "raw.deliveries.quarantine_share", "--until", UNTIL]) == 2
-    assert main([*base, "--check", "raw.deliveries.rows_reconcile", "--until", "2020-01-01"]) == 2
+    assert main([*base, "--check", "raw.case_snapshots.required_fields", "--until", "2020-01-01"]) == 2
     err = capsys.readouterr().err
     assert "unknown check 'no.such.check'" in err
     assert "is a warning: it never closes the gate" in err
     assert "valid_until 2020-01-01 is already past" in err
 
-    assert main([*base, "--check", "raw.deliveries.rows_reconcile", "--until", UNTIL,
+    assert main([*base, "--check", "raw.case_snapshots.required_fields", "--until", UNTIL,
                  "--unit", "H31.SNV"]) == 0
     assert main(["--dsn", province_dsn, "waiver", "list", "--year", "2024"]) == 0
     listed = capsys.readouterr().out.splitlines()[-1].split("\t")
-    assert listed[1:5] == ["2024", "raw.deliveries.rows_reconcile", "H31.SNV", UNTIL]
+    assert listed[1:5] == ["2024", "raw.case_snapshots.required_fields", "H31.SNV", UNTIL]

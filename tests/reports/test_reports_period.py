@@ -52,7 +52,7 @@ def period_dsn(province_dsn):
         conn.execute(
             """insert into quality.check_results (run_id, checked_at, suite, "check", passed,
                    observed, severity, report_year, suite_version, message_vi, message_en)
-               values (%s, now(), 'raw__deliveries', 'raw.deliveries.rows_reconcile', true, 0,
+               values (%s, now(), 'raw__case_snapshots', 'raw.case_snapshots.required_fields', true, 0,
                        'blocking', 2025, '1', 'đạt', 'passed')""",
             (uuid.uuid4(),),
         )

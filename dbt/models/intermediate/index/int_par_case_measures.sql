@@ -1,6 +1,6 @@
--- The case-based measures of the index per ranking unit and year. Counts of the
--- accepting units' yearly marts are summed over the ranking unit before any rate is
--- taken: a district's rate weighs its communes by their cases, not one vote each.
+-- The case-based measures of the index per ranking unit and year. The accepting units'
+-- yearly counts (those the yearly marts publish) are summed over the ranking unit before
+-- any rate is taken: a district's rate weighs its communes by their cases, not one vote each.
 with
 
 ranking_units as (
@@ -10,21 +10,9 @@ ranking_units as (
 
 ),
 
-on_time as (
+unit_year_counts as (
 
-    select * from {{ ref('mart_on_time_yearly') }}
-
-),
-
-apologies as (
-
-    select * from {{ ref('mart_apology_letters_yearly') }}
-
-),
-
-online_service as (
-
-    select * from {{ ref('mart_online_service_rate_yearly') }}
+    select * from {{ ref('int_unit_years__case_counts') }}
 
 ),
 
@@ -33,32 +21,28 @@ ranking_unit_counts as (
     select
         ranking_units.ranking_unit_code,
         ranking_units.period_year,
-        -- Biểu 06 column (3), carried-over cases included, unlike the online receipts.
-        sum(on_time.received_total) as period_table_received_total,
-        sum(on_time.resolved_total) as resolved_total,
-        sum(on_time.resolved_early + on_time.resolved_on_time) as resolved_in_time,
-        sum(on_time.pending_overdue) as pending_overdue,
-        sum(apologies.late_cases) as late_cases,
-        sum(apologies.apology_compliant) as apology_compliant,
-        sum(online_service.received_total) as received_total,
-        sum(online_service.received_online) as received_online,
-        sum(online_service.received_full_process) as received_full_process,
-        sum(online_service.received_online_full_process) as received_online_full_process,
-        sum(online_service.fee_cases) as fee_cases,
-        sum(online_service.paid_online) as paid_online,
-        sum(online_service.resolved_with_result) as resolved_with_result,
-        sum(online_service.digitised_results) as digitised_results
+        -- Biểu 06 column (3), carried-over cases included, unlike received_in_period.
+        sum(unit_year_counts.received_total) as period_table_received_total,
+        sum(unit_year_counts.resolved_total) as resolved_total,
+        sum(unit_year_counts.resolved_early + unit_year_counts.resolved_on_time)
+            as resolved_in_time,
+        sum(unit_year_counts.pending_overdue) as pending_overdue,
+        sum(unit_year_counts.late_cases) as late_cases,
+        sum(unit_year_counts.apology_compliant) as apology_compliant,
+        sum(unit_year_counts.received_in_period) as received_total,
+        sum(unit_year_counts.received_online) as received_online,
+        sum(unit_year_counts.received_full_process) as received_full_process,
+        sum(unit_year_counts.received_online_full_process)
+            as received_online_full_process,
+        sum(unit_year_counts.fee_cases) as fee_cases,
+        sum(unit_year_counts.paid_online) as paid_online,
+        sum(unit_year_counts.resolved_with_result) as resolved_with_result,
+        sum(unit_year_counts.digitised_results) as digitised_results
 
     from ranking_units
-    left join on_time
-        on ranking_units.unit_code = on_time.unit_code
-        and ranking_units.period_year = on_time.period_year
-    left join apologies
-        on ranking_units.unit_code = apologies.unit_code
-        and ranking_units.period_year = apologies.period_year
-    left join online_service
-        on ranking_units.unit_code = online_service.unit_code
-        and ranking_units.period_year = online_service.period_year
+    left join unit_year_counts
+        on ranking_units.unit_code = unit_year_counts.unit_code
+        and ranking_units.period_year = unit_year_counts.period_year
 
     group by ranking_units.ranking_unit_code, ranking_units.period_year
 

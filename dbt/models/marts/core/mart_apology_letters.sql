@@ -1,1 +1,33 @@
-{{ apology_letters_mart('month') }}
+-- Apology letters of late cases per unit and month (rules.md §7).
+with
+
+counts as (
+
+    select * from {{ ref('int_unit_months__case_counts') }}
+
+),
+
+final as (
+
+    select
+        unit_code,
+        period_year,
+        period_month,
+        period_start,
+        period_end,
+        late_cases,
+        apology_issued,
+        apology_timely,
+        apology_complete,
+        apology_compliant,
+        multiple_reappointments,
+        new_date_kept,
+        unnecessary_apologies,
+        apology_rate,
+        apology_compliance_rate
+
+    from counts
+
+)
+
+select * from final
