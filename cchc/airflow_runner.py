@@ -35,7 +35,7 @@ from urllib.parse import quote
 from cchc import settings
 from cchc.marts_lock import RUN_PID_ENV
 from cchc.progress import LOG_LINE, RunDisplay
-from cchc.transient import names_lost_connection
+from cchc.transient import DatabaseUnavailable, names_lost_connection
 
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 DAGS_FOLDER = settings.PROJECT_ROOT / "dags"
@@ -394,6 +394,8 @@ def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
     database answers, the same run (same logical date) is started again, up to
     CCHC_RUN_RESUMES (2) times, so a database restart does not need a rerun.
     """
+    import psycopg
+
     dsn = settings.warehouse_dsn()
     # Fixed here, not left to `dags test`: a resumed run must be the same run.
     logical_date = logical_date or datetime.now(UTC)
@@ -446,7 +448,7 @@ def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
             try:
                 rescuer.wait_for_database()
                 rescuer.reopen_run()
-            except Exception as gone:  # the database stayed away: stop with that reason
+            except (DatabaseUnavailable, psycopg.Error) as gone:  # it stayed away: stop, saying so
                 stopped = f"cơ sở dữ liệu metadata không hoạt động lại: {gone}"
                 break
     if stopped:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import psycopg
 
+from cchc.dbt_runner import project_version
 from reports.charts import draw_charts
 from reports.data import read_period_data, read_report_data
-from cchc.dbt_runner import project_version
 from reports.editions import Provenance, record_edition
 from reports.figures import published_figures
 from reports.organisation import Organisation

@@ -181,11 +181,11 @@ def _copy(source: psycopg.Connection, target: psycopg.Connection, table: str,
           select: str, columns: list[str], params: dict) -> None:
     """Stream the rows of `select` (in `columns` order) from `source` into `table`."""
     column_list = ", ".join(columns)
-    with source.cursor() as out_cur, target.cursor() as in_cur:
-        with out_cur.copy(f"copy ({select}) to stdout", params) as out, \
-                in_cur.copy(f"copy {table} ({column_list}) from stdin") as into:
-            for chunk in out:
-                into.write(chunk)
+    with source.cursor() as out_cur, target.cursor() as in_cur, \
+            out_cur.copy(f"copy ({select}) to stdout", params) as out, \
+            in_cur.copy(f"copy {table} ({column_list}) from stdin") as into:
+        for chunk in out:
+            into.write(chunk)
 
 
 def _load_scratch(live: psycopg.Connection, scratch: psycopg.Connection,
