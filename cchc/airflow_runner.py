@@ -38,6 +38,7 @@ from urllib.parse import quote
 from cchc import settings
 from cchc.marts_lock import RUN_PID_ENV
 from cchc.progress import LOG_LINE, RunDisplay
+from cchc.transient import DatabaseUnavailable, names_lost_connection
 
 SIMPLE_AUTH_MANAGER = "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
 DAGS_FOLDER = settings.PROJECT_ROOT / "dags"
@@ -104,6 +105,11 @@ def airflow_env(dsn: str) -> dict[str, str]:
         # fails (or retries) a task queued this long, or whose heartbeats stopped this long.
         "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "600",
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "300",
+        # A task reports its state through the execution API, which writes the metadata DB:
+        # while that DB restarts, keep asking (doubling pauses, ~4 min) instead of 5 tries
+        # in ~30 s, so the task's end is recorded once the DB is back.
+        "AIRFLOW__WORKERS__EXECUTION_API_RETRIES": "10",
+        "AIRFLOW__WORKERS__EXECUTION_API_RETRY_WAIT_MAX": "30",
         "WAREHOUSE_DSN": server_address(dsn),
         "CCHC_STATE_DIR": str(settings.state_dir()),
         # The logins' passwords live there, whichever state folder the caller gave.
@@ -311,6 +317,26 @@ class _Rescuer:
             return None  # the database is still away: `dags test` itself fails soon enough
         return None
 
+    def reopen_run(self) -> None:
+        """Set the run back to `running` with its unfinished task instances cleared, so that
+        `dags test` started again for the same logical date takes it up (it clears the
+        run's task instances and runs them again: every task is idempotent)."""
+        self._query(
+            "with runs as (update dag_run set state = 'running', end_date = null"
+            " where dag_id = %s and triggered_by = 'TEST' and run_after >= %s returning run_id)"
+            " update task_instance set state = null, end_date = null"
+            " where dag_id = %s and run_id in (select run_id from runs)"
+            " and state in ('running', 'queued', 'scheduled', 'restarting', 'failed',"
+            " 'upstream_failed', 'up_for_retry') returning task_id",
+            (self._dag_id, self._started, self._dag_id))
+        self._rescued.clear()
+
+    def wait_for_database(self) -> None:
+        """Until the metadata database answers again (bounded: cchc.transient)."""
+        from cchc.transient import retry_transient
+
+        retry_transient(lambda: self._query("select 1", ()), "Airflow metadata database")
+
     def fail_run(self) -> None:
         """Mark the stopped run and its unfinished task instances failed, so nothing stays
         `running` or `queued` for ever. Best effort: the database may be what is gone."""
@@ -374,43 +400,68 @@ def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
     `cchc.settings.warehouse_dsn()`. `logical_date` picks the data interval: a daily
     ingest run at D covers the day before D.
     A run that can no longer end by itself (see `_Watch`) is stopped: it never hangs.
+    When `dags test` ends because Airflow's metadata database went away (its last error is
+    a lost connection, or a task's end was lost twice), the run is resumed: once the
+    database answers, the same run (same logical date) is started again, up to
+    CCHC_RUN_RESUMES (2) times, so a database restart does not need a rerun.
     """
+    import psycopg
+
     dsn = settings.warehouse_dsn()
-    cmd = [str(AIRFLOW_BIN), "dags", "test", dag_id]
-    if logical_date is not None:
-        cmd.append(logical_date.isoformat() if isinstance(logical_date, datetime) else logical_date)
-    cmd += ["--conf", json.dumps(conf)]
+    # Fixed here, not left to `dags test`: a resumed run must be the same run.
+    logical_date = logical_date or datetime.now(UTC)
+    cmd = [str(AIRFLOW_BIN), "dags", "test", dag_id,
+           logical_date.isoformat() if isinstance(logical_date, datetime) else logical_date,
+           "--conf", json.dumps(conf)]
     full_log = airflow_home() / "runs" / f"{dag_id}-{datetime.now():%Y%m%dT%H%M%S}.log"
     full_log.parent.mkdir(parents=True, exist_ok=True)
-    watch = _Watch()
     rescuer = _Rescuer(dsn, dag_id, datetime.now(UTC))
-    stopped: str | None = None
-    lines: queue.Queue = queue.Queue()
+    resumes = int(_seconds("CCHC_RUN_RESUMES", 2))
     with full_log.open("w", encoding="utf-8") as kept:
         display = RunDisplay(full_log, total_feeds)
         init(dsn, kept)
         kept.flush()
-        with subprocess.Popen(
-                cmd, env={**_process_env(dsn), RUN_PID_ENV: str(os.getpid())},
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
-            threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+        while True:
+            watch = _Watch()
+            stopped: str | None = None
+            lost_end = False
+            lines: queue.Queue = queue.Queue()
+            with subprocess.Popen(
+                    cmd, env={**_process_env(dsn), RUN_PID_ENV: str(os.getpid())},
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
+                threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+                try:
+                    while (line := _next_line(lines)) is not None:
+                        if line:
+                            kept.write(line)
+                            watch.saw(line)
+                            display.feed(line)
+                        elif watch.current and watch.silent_for() > watch.silence_seconds:
+                            stopped = (f"tác vụ {_label(watch.current)} không ghi gì trong "
+                                       f"{watch.silence_seconds:.0f} giây (treo khi chờ cơ sở dữ liệu?)")
+                        elif watch.silent_for() > watch.stall_seconds:
+                            stopped = rescuer.check(watch)
+                            lost_end = stopped is not None
+                        if stopped:
+                            _terminate(proc)
+                            break
+                except BaseException:  # Ctrl-C included: never leave `dags test` running behind us
+                    _terminate(proc)
+                    raise
+            failed = proc.returncode != 0 or stopped is not None
+            if not failed or resumes <= 0 or not (lost_end or names_lost_connection(watch.error)):
+                break
+            resumes -= 1
+            print("[cchc] cơ sở dữ liệu metadata của Airflow mất kết nối giữa lần chạy; chờ nó "
+                  "hoạt động lại rồi chạy tiếp lần chạy này (các bước đã xong được làm lại, "
+                  "không nạp trùng).", flush=True)
+            kept.write(f"[cchc] resuming the run after: {stopped or watch.error}\n")
             try:
-                while (line := _next_line(lines)) is not None:
-                    if line:
-                        kept.write(line)
-                        watch.saw(line)
-                        display.feed(line)
-                    elif watch.current and watch.silent_for() > watch.silence_seconds:
-                        stopped = (f"tác vụ {_label(watch.current)} không ghi gì trong "
-                                   f"{watch.silence_seconds:.0f} giây (treo khi chờ cơ sở dữ liệu?)")
-                    elif watch.silent_for() > watch.stall_seconds:
-                        stopped = rescuer.check(watch)
-                    if stopped:
-                        _terminate(proc)
-                        break
-            except BaseException:  # Ctrl-C included: never leave `dags test` running behind us
-                _terminate(proc)
-                raise
+                rescuer.wait_for_database()
+                rescuer.reopen_run()
+            except (DatabaseUnavailable, psycopg.Error) as gone:  # it stayed away: stop, saying so
+                stopped = f"cơ sở dữ liệu metadata không hoạt động lại: {gone}"
+                break
     if stopped:
         rescuer.fail_run()
     # A stopped run's exit status is our SIGTERM's; report a plain failure instead.

@@ -3,6 +3,7 @@
     cchc run [--data-dir DIR] [--year YYYY]   whole pipeline as an Airflow DAG run
     cchc report --year YYYY [--out DIR]       gate + annual report from the current marts
     cchc report --period 2025-Q3 [--out DIR]  gate + Biểu 06 of a month/quarter/half/year
+    cchc report --verify EDITION              rebuild an edition's figures from its deliveries
     cchc sample-data [--out DIR] [--cases N]  generate the bundled sample province
     cchc db start|stop|status|dsn             the embedded warehouse server
     cchc user add NAME --role inspector|reporter | list | remove NAME
@@ -74,7 +75,6 @@ def _prepare_warehouse() -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from cchc import airflow_runner
-    from cchc.credentials import generated_secret
 
     conf: dict = {}
     if args.data_dir:
@@ -86,9 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         data_dir = Path(args.data_dir).resolve()
         year = args.year or _previous_year()
     else:
-        # The sample's key is generated on first use and kept in .local/secrets, like its
-        # API tokens derived at run time: nothing of it is committed.
-        os.environ.setdefault("CCHC_APPLICANT_KEY", generated_secret("sample-applicant.key"))
+        _sample_applicant_key(None)
         info = _generate_sample(settings.sample_dir(), args.sample_scale)
         data_dir = Path(info.data_dir)
         year = args.year or SAMPLE_YEARS[-1]
@@ -128,7 +126,43 @@ def _feed_count(data_dir: Path) -> int | None:
         return None
 
 
+def _sample_applicant_key(data_dir: str | None) -> None:
+    """The bundled sample's applicant key, generated on first use and kept in .local/secrets
+    (API tokens are derived at run time too): nothing of it is committed. A real data
+    directory brings its own key (settings.applicant_key)."""
+    from cchc.credentials import generated_secret
+
+    if not data_dir:
+        os.environ.setdefault("CCHC_APPLICANT_KEY", generated_secret("sample-applicant.key"))
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0: the edition's figures rebuild as published; 1: they differ; 2: cannot verify."""
+    from reports.verify import CannotVerify, describe, verify_edition
+
+    _sample_applicant_key(args.data_dir or os.environ.get("CCHC_DATA_DIR"))
+    try:
+        settings.applicant_key()
+        _prepare_warehouse()
+        # The administrator: the rebuild creates (and drops) a scratch database.
+        result = verify_edition(settings.warehouse_dsn(), args.verify, log=_say)
+    except (CannotVerify, settings.MissingApplicantKey) as cannot:
+        print(f"Không kiểm tra được lần phát hành {args.verify}: {cannot}", file=sys.stderr)
+        return 2
+    print(describe(result))
+    return 0 if result.matches else 1
+
+
+def _marts_holder() -> str:
+    import socket
+
+    return f"cchc report/{socket.gethostname()}/{os.getpid()}"
+
+
 def cmd_report(args: argparse.Namespace) -> int:
+    if args.verify is not None:
+        return cmd_verify(args)
+    from cchc.marts_lock import claim, release
     from expectations.gate import GateClosed, assert_open
     from reports.build import build_annual_report, build_period_report
     from reports.organisation import OrganisationError, load_organisation
@@ -151,12 +185,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else settings.reports_dir() / (
         period.code if period else str(year))
     report_dsn = settings.warehouse_dsn("report")
-    if period:
-        files = build_period_report(report_dsn, period, out, organisation=organisation)
-        print(files.xlsx)
-        print(files.pdf)
-        return 0
-    files = build_annual_report(report_dsn, year, out, quality=decision, organisation=organisation)
+    # The marts lease, as a reader: a DAG build waits until the report has read the marts,
+    # and the edition records the build it read (cchc.marts_lock). This process's end frees
+    # the lease at once, however it ends.
+    lease_dsn, holder = settings.warehouse_dsn("dbt"), _marts_holder()
+    claim(lease_dsn, holder, pid=os.getpid(), log=_say, builds=False)
+    try:
+        if period:
+            files = build_period_report(report_dsn, period, out, organisation=organisation)
+            print(files.xlsx)
+            print(files.pdf)
+            return 0
+        files = build_annual_report(report_dsn, year, out, quality=decision,
+                                    organisation=organisation)
+    finally:
+        release(lease_dsn, holder)
     print(files.pdf)
     print(files.xlsx)
     print(files.html)
@@ -242,6 +285,10 @@ def build_parser() -> argparse.ArgumentParser:
     which = report.add_mutually_exclusive_group(required=True)
     which.add_argument("--year", type=int, help="the annual index report of a year")
     which.add_argument("--period", help="the Biểu 06 report of 2025-07, 2025-Q3, 2025-H1 or 2025")
+    which.add_argument("--verify", type=int, metavar="EDITION",
+                       help="rebuild edition EDITION (publish.editions.edition_id) from the "
+                            "deliveries it recorded in a scratch database and compare its "
+                            "figures; exit 0 match, 1 differ, 2 cannot verify")
     report.add_argument("--out", help="output folder (default .local/reports/<year>)")
     report.add_argument("--data-dir", help="data directory whose reference/organisation.yml names "
                         "the publisher (default: CCHC_DATA_DIR, else the bundled sample)")

@@ -1,6 +1,7 @@
 """Run dbt against the warehouse: the one place that turns a DSN into dbt's environment."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -45,6 +46,23 @@ def dbt_env(dsn: str) -> dict[str, str]:
     if key:
         env["PGOPTIONS"] = _pg_option("cchc.applicant_key", key)
     return env
+
+
+#: Folders of the dbt project that dbt writes, not the project itself.
+_GENERATED = frozenset({"target", "logs", "dbt_packages"})
+
+
+def project_version() -> str:
+    """dbt-core's version and a SHA-256 over the dbt project's files (paths and bytes):
+    what a report edition records as the transformation that built its marts."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in DBT_PROJECT_DIR.rglob("*")
+                       if p.is_file() and not _GENERATED & set(p.relative_to(DBT_PROJECT_DIR).parts)):
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return f"dbt-core {version('dbt-core')}; project sha256:{digest.hexdigest()[:16]}"
 
 
 def run_dbt(

@@ -53,6 +53,10 @@ def ensure_schema(conn: psycopg.Connection) -> None:
             " one_row boolean primary key default true check (one_row),"
             " holder text, claimed_at timestamptz, host text, pid integer)")
         conn.execute("insert into ops.marts_lease (one_row) values (true) on conflict do nothing")
+        # Which run last changed the marts: what a report records as the build it read.
+        # Added after the first deployments, hence an in-place upgrade.
+        conn.execute("alter table ops.marts_lease add column if not exists built_by text,"
+                     " add column if not exists built_at timestamptz")
 
 
 def _alive(lease: Lease, now: datetime) -> bool:
@@ -73,11 +77,14 @@ def current(dsn: str) -> Lease | None:
 
 
 def claim(dsn: str, holder: str, wait: timedelta = timedelta(hours=1), poll: float = 5.0,
-          pid: int | None = None, log=print) -> None:
+          pid: int | None = None, log=print, builds: bool = True) -> str | None:
     """Hold the marts for `holder` (a DAG run), waiting up to `wait` for another holder.
 
     Idempotent for the same holder (a retried task). `pid`: the interactive run's process,
     whose end frees the lease at once (default: the RUN_PID_ENV variable, if set).
+    `builds`: the holder rebuilds the marts (a DAG run) and is recorded as their last
+    builder; a reader (`cchc report`) only keeps builds out while it reads. Returns the
+    last builder, the build the marts now hold.
     """
     if pid is None and os.environ.get(RUN_PID_ENV):
         pid = int(os.environ[RUN_PID_ENV])
@@ -90,12 +97,15 @@ def claim(dsn: str, holder: str, wait: timedelta = timedelta(hours=1), poll: flo
                                    " from ops.marts_lease for update").fetchone()
                 other = Lease(*row[:4]) if row[0] and row[0] != holder else None
                 if other is None or not _alive(other, row[4]):
-                    conn.execute("update ops.marts_lease set holder = %s, claimed_at = now(),"
-                                 " host = %s, pid = %s", (holder, socket.gethostname(), pid))
+                    built_by = conn.execute(
+                        "update ops.marts_lease set holder = %s, claimed_at = now(),"
+                        " host = %s, pid = %s, built_by = case when %s then %s else built_by end,"
+                        " built_at = case when %s then now() else built_at end returning built_by",
+                        (holder, socket.gethostname(), pid, builds, holder, builds)).fetchone()[0]
                     if other is not None:
                         log(f"marts lease of {other.holder} (since {other.claimed_at:%Y-%m-%d %H:%M}) "
                             "taken over: that run is gone")
-                    return
+                    return built_by
             if time.monotonic() > deadline:
                 raise MartsBusy(
                     f"the marts are being built by {other.holder} since "

@@ -47,14 +47,19 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
+def names_lost_connection(text: str) -> bool:
+    """True when a message (e.g. a logged exception line) says the connection was lost or
+    refused."""
+    return any(message in text.lower() for message in _TRANSIENT_MESSAGES)
+
+
 def is_transient(exc: BaseException) -> bool:
     """True when `exc` (or an exception it was raised from) is a lost or refused connection."""
     for link in _chain(exc):
         sqlstate = getattr(link, "sqlstate", None) or getattr(link, "pgcode", None)
         if isinstance(sqlstate, str) and (sqlstate.startswith("08") or sqlstate in TRANSIENT_SQLSTATES):
             return True
-        message = str(link).lower()
-        if any(text in message for text in _TRANSIENT_MESSAGES):
+        if names_lost_connection(str(link)):
             return True
     return False
 

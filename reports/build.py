@@ -19,9 +19,10 @@ from pathlib import Path
 
 import psycopg
 
+from cchc.dbt_runner import project_version
 from reports.charts import draw_charts
 from reports.data import read_period_data, read_report_data
-from reports.editions import record_edition
+from reports.editions import Provenance, record_edition
 from reports.figures import published_figures
 from reports.organisation import Organisation
 from reports.periods import Period
@@ -61,6 +62,7 @@ def build_annual_report(
         with conn.transaction():
             data = read_report_data(conn, year)
             annex = read_quality_annex(conn, year, quality)
+            marts_build = _marts_build(conn)
         # Recording sees editions committed meanwhile by a concurrent build of the year
         # (it waits for that build's lock), which a snapshot taken earlier would not.
         conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
@@ -72,6 +74,8 @@ def build_annual_report(
                 data.load_ids,
                 annex.run_id,
                 ", ".join(data.methodology_versions) or None,
+                Provenance(tuple(data.deliveries), data.cutoff_date, project_version(),
+                           marts_build),
             )
             stem = f"bao-cao-chi-so-cchc-{year}-lan-{edition.edition_no}"
             html_path = out_dir / f"{stem}.html"
@@ -95,6 +99,13 @@ def build_annual_report(
                     "trước và các tệp của nó giữ nguyên; chưa ghi nhận lần phát hành mới. "
                     "Giải phóng chỗ trống hoặc cấp quyền ghi rồi chạy lại.") from error
     return ReportFiles(html_path, pdf_path, xlsx_path, edition.edition_id)
+
+
+def _marts_build(conn: psycopg.Connection) -> str | None:
+    """The run that last built the marts (cchc.marts_lock); the report holds the lease
+    while it reads, so no other build changes them meanwhile."""
+    row = conn.execute("select built_by from ops.marts_lease").fetchone()
+    return row[0] if row else None
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,16 @@ class LateProcedure:
     late_cases: int
 
 
+@dataclass(frozen=True)
+class RecordedDelivery:
+    """A delivery behind the figures, as it stood when the report read the marts."""
+
+    load_id: int
+    status: str  # loaded, or superseded (its events still count)
+    content_hash: str | None
+    rows_loaded: int
+
+
 @dataclass
 class ReportData:
     """The marts' rows for one report year."""
@@ -55,6 +65,9 @@ class ReportData:
     load_ids: list[str]
     methodology_versions: list[str]
     cutoff_date: dt.date
+    # every delivery the marts are built from: the current ones (load_ids) and the
+    # superseded ones, whose events still count
+    deliveries: list[RecordedDelivery]
 
     def unit_name(self, code: str | None) -> str:
         if code is None:
@@ -256,14 +269,16 @@ def read_report_data(conn: psycopg.Connection, year: int) -> ReportData:
     params = {"year": year, "cutoff": cutoff}
     units = read_units(conn, dt.date(year, 12, 31))
     leagues = read_leagues(conn, params, units)
-    load_ids = [
-        str(r["load_id"])
+    deliveries = [
+        RecordedDelivery(**r)
         for r in _rows(
             conn,
-            "select load_id from marts.load_audit where status = 'loaded' order by load_id",
+            """select load_id, status, content_hash, rows_loaded from marts.load_audit
+               where status in ('loaded', 'superseded') order by load_id""",
             {},
         )
     ]
+    load_ids = [str(d.load_id) for d in deliveries if d.status == "loaded"]
     versions = sorted(
         {r["methodology_version"] for rows in leagues.values() for r in rows} - {None}
     )
@@ -278,6 +293,7 @@ def read_report_data(conn: psycopg.Connection, year: int) -> ReportData:
         load_ids=load_ids,
         methodology_versions=versions,
         cutoff_date=cutoff,
+        deliveries=deliveries,
     )
 
 

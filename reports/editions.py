@@ -3,7 +3,10 @@
 Every build of a year's report is an edition in `publish.editions` with the deliveries,
 the quality run and the methodology behind it, and its figures in
 `publish.edition_figures`. Figures that differ from the previous edition of the same
-year are the edition's restatement log (`publish.edition_changes`).
+year are the edition's restatement log (`publish.edition_changes`). What the marts were
+built from — each delivery's load id, status and content hash
+(`publish.edition_deliveries`), the cut-off, the dbt project's version and the build of
+the marts read — lets `cchc report --verify` rebuild the figures (reports.verify).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 
+from reports.data import RecordedDelivery
 from reports.figures import Figures, figures_hash
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
@@ -33,6 +37,16 @@ class FigureChange:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """What the marts behind an edition were built from, beyond the load ids."""
+
+    deliveries: tuple[RecordedDelivery, ...] = ()
+    cutoff_date: dt.date | None = None
+    dbt_version: str | None = None
+    marts_build: str | None = None
+
+
+@dataclass(frozen=True)
 class Edition:
     edition_id: int
     report_year: int
@@ -44,6 +58,7 @@ class Edition:
     figures_hash: str
     previous_edition_id: int | None
     changes: list[FigureChange]
+    provenance: Provenance = Provenance()
 
 
 def ensure_schema(conn: psycopg.Connection) -> None:
@@ -79,6 +94,7 @@ def record_edition(
     load_ids: list[str],
     quality_run_id: str | None,
     methodology_version: str | None,
+    provenance: Provenance = Provenance(),
 ) -> Edition:
     """Insert a new edition of `year` with its figures and its changes since the last one.
 
@@ -97,8 +113,9 @@ def record_edition(
     edition_id, built_at = conn.execute(
         """insert into publish.editions
              (report_year, edition_no, load_ids, quality_run_id, methodology_version,
-              figures_hash, figure_count, previous_edition_id)
-           values (%s, %s, %s, %s, %s, %s, %s, %s)
+              figures_hash, figure_count, previous_edition_id, cutoff_date, dbt_version,
+              marts_build)
+           values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
            returning edition_id, built_at""",
         (
             year,
@@ -109,6 +126,9 @@ def record_edition(
             digest,
             len(figures),
             previous_id,
+            provenance.cutoff_date,
+            provenance.dbt_version,
+            provenance.marts_build,
         ),
     ).fetchone()
     with conn.cursor() as cur:
@@ -118,6 +138,12 @@ def record_edition(
         ) as copy:
             for key, value in sorted(figures.items()):
                 copy.write_row((edition_id, key, value))
+        with cur.copy(
+            "copy publish.edition_deliveries"
+            " (edition_id, load_id, status, content_hash, rows_loaded) from stdin"
+        ) as copy:
+            for d in provenance.deliveries:
+                copy.write_row((edition_id, d.load_id, d.status, d.content_hash, d.rows_loaded))
         cur.executemany(
             """insert into publish.edition_changes
                  (edition_id, figure_key, previous_value, new_value, change_kind)
@@ -138,4 +164,5 @@ def record_edition(
         digest,
         previous_id,
         changes,
+        provenance,
     )

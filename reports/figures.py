@@ -130,6 +130,31 @@ def describe_key(key: str, unit_name) -> str:
     return " – ".join(parts)
 
 
+#: The mart each yearly unit figure is read from (reports.data._read_unit_years); the
+#: Biểu 06 counts and the on-time rate come from mart_on_time_yearly.
+_UNIT_YEAR_TABLES = {
+    "late_cases": "mart_apology_letters_yearly",
+    "apology_issued": "mart_apology_letters_yearly",
+    "apology_compliant": "mart_apology_letters_yearly",
+    "apology_compliance_rate": "mart_apology_letters_yearly",
+    "padded_appointments": "mart_overdue_yearly",
+    "online_rate": "mart_online_service_rate_yearly",
+}
+
+
+def figure_source(key: str) -> tuple[str, str, str, str]:
+    """(unit code, mart table, column, period) a figure key is read from."""
+    section, unit, period, field = key.split("|")
+    if section == "index":
+        return unit, "marts.mart_par_index", field, ""
+    if section == "criteria":
+        # the period slot holds the criterion: the mart's row is the year's
+        return unit, "marts.mart_par_index_criteria", field, f"criterion_code={period}"
+    if "-" in period:
+        return unit, "marts.mart_on_time", field, period
+    return unit, f"marts.{_UNIT_YEAR_TABLES.get(field, 'mart_on_time_yearly')}", field, period
+
+
 def format_figure(key: str, value: Decimal | None) -> str:
     """A stored figure printed the way the report prints it."""
     section, _unit, period, field = key.split("|")

@@ -38,6 +38,30 @@ create table if not exists publish.edition_changes (
     primary key (edition_id, figure_key)
 );
 
+-- What an edition was built from, so that `cchc report --verify` can rebuild it (issue
+-- #13). Added after the first editions: `add column if not exists` upgrades a warehouse
+-- in place, and an older edition keeps nulls there (it cannot be verified).
+alter table publish.editions
+    -- the day open cases were judged at (dbt var cutoff_date; report_year is the year)
+    add column if not exists cutoff_date date,
+    -- dbt-core's version and a hash of the dbt project's files (cchc.dbt_runner)
+    add column if not exists dbt_version text,
+    -- the run whose build of the marts the report read (ops.marts_lease.built_by)
+    add column if not exists marts_build text;
+
+-- Every delivery behind the figures as it stood when the report read the marts: the
+-- current ones (status 'loaded') and the superseded ones, whose events still count
+-- (docs/architecture.md, conventions). Raw rows are never rewritten, so these load ids
+-- select exactly the rows dbt built from.
+create table if not exists publish.edition_deliveries (
+    edition_id   bigint  not null references publish.editions (edition_id) on delete cascade,
+    load_id      bigint  not null,
+    status       text    not null check (status in ('loaded', 'superseded')),
+    content_hash text,
+    rows_loaded  integer not null,
+    primary key (edition_id, load_id)
+);
+
 -- The report builder runs as `reporter` (marts.md: SELECT on marts); it also records its
 -- editions here. Roles come from cchc/sql/bootstrap.sql when present.
 do $$

@@ -22,6 +22,29 @@ def build_core(dsn: str, target_path: Path, vars: dict, *extra: str) -> None:
     run_dbt(["build", *CORE_ONLY, *extra], dsn, vars, target_path=target_path, quiet=True)
 
 
+def ingest_sample(dsn: str, sample) -> None:
+    """The real ingest of a generated sample province (`sampledata.generate`'s SampleInfo):
+    reference data, then every feed, the API ones from the emulator."""
+    from urllib.parse import urlsplit
+
+    from ingest.pipeline import ingest_feed, load_reference
+    from ingest.registry import load_registry
+    from sampledata.api_emulator import ApiEmulator
+
+    with pytest.MonkeyPatch.context() as env:
+        for token_env, token in sample.api_feeds.values():
+            env.setenv(token_env, token)
+        load_reference(dsn, sample.data_dir)
+        for feed in load_registry(sample.data_dir).feeds:
+            if feed.kind == "api":
+                url = urlsplit(feed.base_url)
+                with ApiEmulator(sample.api_dataset_dir, url.hostname, url.port,
+                                 tokens={feed.unit_code: feed.token()}):
+                    ingest_feed(dsn, sample.data_dir, feed.unit_code)
+            else:
+                ingest_feed(dsn, sample.data_dir, feed.unit_code)
+
+
 def query(dsn: str, sql: str, params: tuple | None = None) -> list[tuple]:
     """All rows of `sql` on the warehouse at `dsn`."""
     with warehouse.connect(dsn) as conn:

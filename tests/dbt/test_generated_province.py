@@ -10,18 +10,14 @@ received in the period, resolved in it, open the day before it starts, open at i
 from __future__ import annotations
 
 import socket
-from urllib.parse import urlsplit
 
 import pytest
 
 from cchc import warehouse
 from cchc.dbt_runner import run_dbt
-from ingest.pipeline import ingest_feed, load_reference
-from ingest.registry import load_registry
-from sampledata.api_emulator import ApiEmulator
 from sampledata.generate import generate
 from sampledata.province import MERGE_DATE, MERGED_UNIT
-from tests.dbt.conftest import query
+from tests.dbt.conftest import ingest_sample, query
 
 pytestmark = pytest.mark.slow
 
@@ -39,18 +35,7 @@ def _free_port() -> int:
 def province_dsn(warehouse_dsn, tmp_path_factory) -> str:
     sample = generate(tmp_path_factory.mktemp("sample"), seed=7, scale=0.05,
                       api_port=_free_port())
-    with pytest.MonkeyPatch.context() as env:
-        for token_env, token in sample.api_feeds.values():
-            env.setenv(token_env, token)
-        load_reference(warehouse_dsn, sample.data_dir)
-        for feed in load_registry(sample.data_dir).feeds:
-            if feed.kind == "api":
-                url = urlsplit(feed.base_url)
-                with ApiEmulator(sample.api_dataset_dir, url.hostname, url.port,
-                                 tokens={feed.unit_code: feed.token()}):
-                    ingest_feed(warehouse_dsn, sample.data_dir, feed.unit_code)
-            else:
-                ingest_feed(warehouse_dsn, sample.data_dir, feed.unit_code)
+    ingest_sample(warehouse_dsn, sample)
     # The unit x period marts and what they are built from; the index is tested elsewhere.
     # dim_units and the Biểu 06 seed: the other ends of the marts' relationships tests.
     run_dbt(["build", "--select", "+mart_on_time", "+mart_on_time_yearly", "+fct_cases",

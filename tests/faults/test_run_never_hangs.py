@@ -70,6 +70,24 @@ DAGS = textwrap.dedent('''
         broken_once()
 
     @task
+    def step():
+        pass
+
+    @task
+    def lose_the_database_once():
+        # What `dags test` does when its own loop finds the metadata DB gone: the process
+        # ends with the lost connection as its last error.
+        marker = os.path.join(os.environ["CCHC_STATE_DIR"], "lost_database_once")
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            os.write(2, b"sqlalchemy.exc.OperationalError: (psycopg.OperationalError) consuming"
+                        b" input failed: server closed the connection unexpectedly\\n")
+            os._exit(1)
+
+    with DAG("loses_the_database", schedule=None, start_date=pendulum.datetime(2024, 1, 1)):
+        step() >> lose_the_database_once()
+
+    @task
     def hang():
         time.sleep(600)
 
@@ -137,3 +155,18 @@ def test_a_failed_build_fails_the_run_though_its_lease_is_given_back(runner, ser
 
 def test_a_task_with_a_retry_recovers_within_the_interactive_run(runner):
     assert runner.run_dag("retried_once", {}) == 0
+
+
+def test_a_run_whose_airflow_lost_its_database_is_resumed_and_succeeds(runner, server_dsn, capfd):
+    status = runner.run_dag("loses_the_database", {})
+
+    out = capfd.readouterr().out
+    assert status == 0, out[-3000:]
+    assert "chờ nó hoạt động lại rồi chạy tiếp lần chạy này" in out
+    # The same run went on: one run, succeeded, both tasks done.
+    runs = _metadata(runner, server_dsn, "select run_id, state from dag_run"
+                     " where dag_id = 'loses_the_database'")
+    assert [state for _run, state in runs] == ["success"]
+    states = _metadata(runner, server_dsn, "select task_id, state from task_instance"
+                       " where dag_id = 'loses_the_database' order by task_id")
+    assert states == [("lose_the_database_once", "success"), ("step", "success")]

@@ -57,9 +57,9 @@ create table marts.mart_par_index (ranking_unit_code text, period_year int, leag
     computed_points numeric, appraisal_points numeric, survey_points numeric,
     satisfaction_points numeric, total_score numeric, rank int, previous_rank int,
     rank_change int, classification text, methodology_version text);
-create table marts.load_audit (load_id text, source_kind text, unit_code text,
+create table marts.load_audit (load_id bigint, source_kind text, unit_code text,
     delivery text, received_at timestamptz, rows_read int, rows_loaded int,
-    rows_quarantined int, status text);
+    rows_quarantined int, status text, content_hash text);
 create table marts.quality_results (run_id uuid, checked_at timestamptz, suite text,
     "check" text, passed boolean, observed numeric, severity text);
 create table marts.quality_completeness (run_id uuid, period_year int, period_month int,
@@ -386,13 +386,14 @@ def load_province(conn: psycopg.Connection) -> None:
                 "source_kind": "csv",
                 "unit_code": "H01",
                 "delivery": f"H01_{load_id}.csv",
+                "content_hash": f"{load_id:064x}",
                 "received_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
                 "rows_read": 10,
                 "rows_loaded": 10,
                 "rows_quarantined": 0,
                 "status": status,
             }
-            for load_id, status in (("L001", "superseded"), ("L002", "loaded"), ("L003", "loaded"))
+            for load_id, status in ((1, "superseded"), (2, "loaded"), (3, "loaded"))
         ],
     )
     insert(

@@ -139,9 +139,19 @@ def test_edition_is_recorded_with_loads_quality_run_and_figures(built, province_
         province_dsn, f"select * from publish.editions where edition_id = {built.edition_id}"
     )[0]
     assert edition["report_year"] == YEAR and edition["edition_no"] == 1
-    assert edition["load_ids"] == ["L002", "L003"]  # the superseded L001 is not behind it
+    assert edition["load_ids"] == ["2", "3"]  # the superseded 1 is not current
     assert edition["quality_run_id"] == RUN_ID
     assert edition["methodology_version"] == "766-2025.1"
+    # What `cchc report --verify` rebuilds from: every delivery behind the marts, the
+    # superseded one too (its events still count), with its content hash.
+    deliveries = _marts(
+        province_dsn, "select load_id, status, content_hash, rows_loaded"
+        f" from publish.edition_deliveries where edition_id = {built.edition_id} order by 1")
+    assert [(d["load_id"], d["status"]) for d in deliveries] == [
+        (1, "superseded"), (2, "loaded"), (3, "loaded")]
+    assert deliveries[0]["content_hash"] == f"{1:064x}" and deliveries[0]["rows_loaded"] == 10
+    assert edition["cutoff_date"] == dt.date(YEAR, 12, 31)
+    assert edition["dbt_version"].startswith("dbt-core ")
     figures = {
         r["figure_key"]: r["value"]
         for r in _marts(

@@ -23,6 +23,7 @@ def _data(league_rows: list[dict], unit_years: list[dict]) -> ReportData:
         load_ids=[],
         methodology_versions=[],
         cutoff_date=dt.date(2025, 12, 31),
+        deliveries=[],
     )
 
 

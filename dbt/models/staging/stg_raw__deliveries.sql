@@ -22,7 +22,8 @@ renamed as (
         rows_read,
         rows_loaded,
         rows_quarantined,
-        superseded_by
+        superseded_by,
+        content_hash
 
     from source
 

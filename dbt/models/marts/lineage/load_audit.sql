@@ -24,7 +24,8 @@ final as (
         reason,
         reason_vi,
         delivery_day,
-        superseded_by
+        superseded_by,
+        content_hash
 
     from deliveries
 
