@@ -96,7 +96,8 @@ def airflow_env(dsn: str) -> dict[str, str]:
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         # LocalExecutor serves standalone and the containers; `dags test` runs tasks in-process.
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        # A deployment may choose another (docker-compose profile `celery`: CeleryExecutor).
+        "AIRFLOW__CORE__EXECUTOR": os.environ.get("AIRFLOW__CORE__EXECUTOR") or "LocalExecutor",
         "AIRFLOW__CORE__AUTH_MANAGER": SIMPLE_AUTH_MANAGER,
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
         # Airflow would derive an asyncpg URL, a driver we do not install.

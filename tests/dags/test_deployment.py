@@ -20,13 +20,17 @@ SERVICES = COMPOSE["services"]
 AIRFLOW_COMPONENTS = {"airflow-api-server": "api-server", "airflow-scheduler": "scheduler",
                       "airflow-dag-processor": "dag-processor", "airflow-triggerer": "triggerer"}
 AIRFLOW_SERVICES = {"airflow-init", *AIRFLOW_COMPONENTS}
+#: Started only with `--profile celery` (the CeleryExecutor): the broker and the workers.
+CELERY_PROFILE = {"redis", "worker"}
 DOCKERFILE = (REPO / "docker" / "Dockerfile").read_text(encoding="utf-8")
 
 
 def test_services_of_a_production_like_deployment():
-    assert set(SERVICES) == {"postgres", "web", *AIRFLOW_SERVICES}
+    assert set(SERVICES) == {"postgres", "web", *AIRFLOW_SERVICES, *CELERY_PROFILE}
     assert SERVICES["postgres"]["image"].startswith("postgres:15")
-    for name in AIRFLOW_SERVICES:
+    for name in SERVICES:
+        assert SERVICES[name].get("profiles") == (["celery"] if name in CELERY_PROFILE else None)
+    for name in [*AIRFLOW_SERVICES, "worker"]:
         build = SERVICES[name]["build"]
         assert (REPO / build["context"] / build["dockerfile"]) == REPO / "docker" / "Dockerfile"
 
@@ -72,7 +76,7 @@ def test_every_command_is_one_airflow_runner_accepts(airflow_configured):
 
 
 def test_mounted_paths_exist_or_are_runtime_state():
-    for name in AIRFLOW_SERVICES:
+    for name in [*AIRFLOW_SERVICES, "worker"]:
         for volume in SERVICES[name]["volumes"]:
             # host part, with a variable's default: "${VAR:-./path}:/target" -> "./path"
             source = re.match(r"\$\{\w+:-([^}]+)\}|([^:]+)", volume)
@@ -110,7 +114,7 @@ def test_only_the_bootstrap_gets_the_administrators_password():
 
 #: Variables holding a secret: compose must refuse to start while one is unset or empty.
 SECRETS = ("POSTGRES_PASSWORD", "CCHC_APPLICANT_KEY", "AIRFLOW_JWT_SECRET",
-           "AIRFLOW_API_SECRET_KEY", "AIRFLOW_FERNET_KEY")
+           "AIRFLOW_API_SECRET_KEY", "AIRFLOW_FERNET_KEY", "REDIS_PASSWORD")
 
 
 def test_compose_refuses_to_start_without_every_secret():
@@ -147,3 +151,45 @@ def test_docker_compose_config_accepts_the_file_only_with_every_secret(tmp_path)
             ["docker", "compose", "--env-file", str(env_file), "config", "--quiet"],
             cwd=REPO, capture_output=True, text=True, check=False)
         assert (result.returncode == 0) is accepted, result.stderr
+
+
+def test_celery_workers_scale_and_share_the_airflow_configuration(airflow_configured):
+    from airflow.cli.cli_parser import get_parser
+
+    worker = SERVICES["worker"]
+    # `--scale worker=N` needs replicas that differ in nothing: no fixed name or host port.
+    assert not {"container_name", "ports", "hostname"} & set(worker)
+    assert {k: v for k, v in worker.items() if k not in {"profiles", "command", "healthcheck",
+                                                          "depends_on"}} == \
+        {k: v for k, v in SERVICES["airflow-scheduler"].items()
+         if k not in {"command", "healthcheck", "depends_on"}}
+    assert worker["command"] == ["serve", "celery", "worker"]
+    airflow_cli = get_parser()
+    component = airflow_configured.build_parser().parse_args(worker["command"]).component
+    airflow_cli.parse_args(component)  # exits if the celery provider's commands are missing
+    kind, health = worker["healthcheck"]["test"]
+    runner_args = shlex.split(health.split("|")[0])
+    assert kind == "CMD-SHELL" and runner_args[:3] == ["python", "-m", "cchc.airflow_runner"]
+    airflow_cli.parse_args(airflow_configured.build_parser().parse_args(runner_args[3:]).component)
+    assert worker["depends_on"] == {
+        **SERVICES["airflow-dag-processor"]["depends_on"],
+        "redis": {"condition": "service_healthy"},
+        "airflow-api-server": {"condition": "service_healthy"}}
+    # The scheduler waits for the broker when the profile runs it, and only then.
+    assert SERVICES["airflow-scheduler"]["depends_on"]["redis"] == {
+        "condition": "service_healthy", "required": False}
+
+
+def test_celery_broker_and_results_are_private_and_the_executor_is_chosen_once():
+    env = SERVICES["airflow-scheduler"]["environment"]
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"
+    assert re.fullmatch(r"redis://:\$\{REDIS_PASSWORD:\?[^}]+\}@redis:6379/0",
+                        env["AIRFLOW__CELERY__BROKER_URL"])
+    # Unset, the result backend is the metadata database (tests/dags/test_celery_executor.py).
+    assert "AIRFLOW__CELERY__RESULT_BACKEND" not in env
+    redis = SERVICES["redis"]
+    assert redis["image"].startswith("redis:") and "ports" not in redis
+    assert "--requirepass" in redis["command"][-1] and "$$REDIS_PASSWORD" in redis["command"][-1]
+    assert "$$REDIS_PASSWORD" in redis["healthcheck"]["test"][1]
+    example = (REPO / "docker" / ".env.example").read_text(encoding="utf-8")
+    assert re.search(r"^AIRFLOW_EXECUTOR=LocalExecutor$", example, flags=re.MULTILINE)
