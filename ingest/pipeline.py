@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 
 from ingest import reference, state
-from ingest.land import RowWriter, copy_rows
+from ingest.land import RowWriter, copy_mapped, copy_rows
 from ingest.mapping import LOCAL_TZ, Refs
 from ingest.problems import DeliveryProblem, IngestError
 from ingest.registry import Feed, load_registry
@@ -110,15 +110,20 @@ def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery,
             return None
         try:
             with conn.transaction():
-                records = _open_file(feed, delivery, refs)
+                columns = (csv_source.read_columns(delivery, feed.encoding, refs)
+                           if feed.kind == "csv" else None)
+                records = columns.flagged if columns else _open_file(feed, delivery, refs)
                 load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
                                                delivery.record_kind, delivery.day, content_hash)
+                accepted = (copy_mapped(conn, load_id, columns.record_kind, columns.record_nos,
+                                        columns.mapped) if columns else 0)
                 writer = RowWriter(conn, load_id)
                 for item in records:
                     writer.add(item)
                 writer.flush()
-                return state.finish_delivery(conn, load_id, writer.counts(),
-                                             records.extra_columns)
+                extra_columns = (columns or records).extra_columns
+                return state.finish_delivery(conn, load_id, writer.counts(accepted),
+                                             extra_columns)
         except DeliveryProblem as problem:
             if latest and latest == (problem.status, content_hash, problem.reason_en):
                 return None
