@@ -24,8 +24,8 @@ _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4
 _COPY_TRAILER = (-1).to_bytes(2, "big", signed=True)
 _PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
-#: Rows encoded per COPY chunk: bounds the encoder's index arrays (~0.3 GB at 50 k rows).
-COPY_CHUNK_ROWS = 50_000
+#: Rows encoded per COPY chunk: bounds the encoder's index arrays (~0.5 GB at 100 k rows).
+COPY_CHUNK_ROWS = 100_000
 _WIDTHS = {"int2": 2, "int4": 4, "int8": 8, "timestamptz": 8}
 _KINDS = {"smallint": "int2", "integer": "int4", "bigint": "int8", "text": "text",
           "timestamp with time zone": "timestamptz"}
@@ -43,9 +43,28 @@ class Column:
     def take(self, rows: np.ndarray) -> Column:
         """The column restricted to the given row positions."""
         if self.kind == "text":
-            return Column("text", self.values.take(pa.array(rows)))
+            return Column("text", self.values.take(positions(rows)))
         return Column(self.kind, self.values[rows],
                       None if self.nulls is None else self.nulls[rows])
+
+
+# Arrays are built from buffers: `pa.array` imports pandas on first use, seconds on a busy
+# machine, in every ingest process.
+def positions(rows: np.ndarray) -> pa.Array:
+    """Row positions as an Arrow int64 array (for `take`)."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(rows), [None, pa.py_buffer(rows)])
+
+
+def strings(values: list[str | None]) -> pa.Array:
+    """Python strings (or None) as an Arrow string array."""
+    encoded = [b"" if v is None else v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, encoded), np.int32, len(encoded)), out=offsets[1:])
+    present = np.packbits(np.fromiter((v is not None for v in values), bool, len(values)),
+                          bitorder="little")
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets),
+                                       pa.py_buffer(b"".join(encoded)), pa.py_buffer(present))
 
 
 def constant(kind: str, value: int, rows: int) -> Column:
@@ -69,7 +88,7 @@ class Mapped:
     def take(self, rows: np.ndarray) -> Mapped:
         """The column restricted to the given row positions."""
         if self.distinct is None:
-            return Mapped(None, self.rows.take(pa.array(rows)))
+            return Mapped(None, self.rows.take(positions(rows)))
         return Mapped(self.distinct, self.rows[rows])
 
     def column(self, kind: str) -> Column:
@@ -77,7 +96,7 @@ class Mapped:
         if self.distinct is None:
             return Column("text", self.rows)
         if kind == "text":
-            return Column("text", pa.array(self.distinct, pa.string()).take(pa.array(self.rows)))
+            return Column("text", strings(self.distinct).take(positions(self.rows)))
         nulls = np.array([m is None for m in self.distinct], dtype=bool)
         numbers = np.array([0 if m is None else _number(m) for m in self.distinct],
                            dtype=np.int64)

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from ingest.columns import Mapped, apply_rule, null_mask
+from ingest.columns import Mapped, apply_rule, null_mask, positions, strings
 from ingest.land import Parsed
 from ingest.mapping import (
     CASE_COLUMNS,
@@ -228,6 +228,10 @@ def read_columns(delivery: FileDelivery, encoding: str, refs: Refs) -> CsvColumn
     if table is None or table.num_rows == 0:
         return None
     cells = [table.column(i).combine_chunks() for i in range(table.num_columns)]
+    # The `csv` module refuses a field over its limit (counted before NFC, which composes
+    # at most four characters into one): such files are the row path's to reject.
+    if max(int(_byte_lengths(c).max()) for c in cells) > csv.field_size_limit() // 4:
+        return None
     lines = _lines_per_record(cells) if '"' in text else np.ones(table.num_rows, np.int64)
     ends = (text.count("\r") + text.count("\n") - text.count("\r\n")
             + (0 if text.endswith(("\r", "\n")) else 1))
@@ -248,7 +252,7 @@ def read_columns(delivery: FileDelivery, encoding: str, refs: Refs) -> CsvColumn
     columns = CASE_COLUMNS if is_cases else EVENT_COLUMNS[1:]
     rows = table.num_rows - 1
     by_header = {h: t.slice(1) for h, t in zip(header, trimmed)}
-    absent = pa.nulls(rows, pa.string())
+    absent = strings([None] * rows)
     mapped, failed = {}, np.zeros(rows, dtype=bool)
     for (name, rule), column in zip(rules.items(), columns):
         mapped[column], failed_here = apply_rule(by_header.get(name, absent), rule, refs)
@@ -303,11 +307,16 @@ def _empty_as_null(values: pa.Array) -> pa.Array:
     """The same strings with the empty ones null, written into the validity bitmap
     directly (a compute kernel costs more here)."""
     if values.offset:
-        values = values.take(pa.array(np.arange(len(values))))  # a fresh, unsliced copy
+        values = values.take(positions(np.arange(len(values))))  # a fresh, unsliced copy
     _, offsets, data = values.buffers()
-    lengths = np.diff(np.frombuffer(offsets, np.int32)[:len(values) + 1])
-    present = np.packbits(lengths > 0, bitorder="little")
+    present = np.packbits(_byte_lengths(values) > 0, bitorder="little")
     return pa.StringArray.from_buffers(len(values), offsets, data, pa.py_buffer(present))
+
+
+def _byte_lengths(values: pa.Array) -> np.ndarray:
+    """The UTF-8 length of each string, from the array's offsets."""
+    offsets = np.frombuffer(values.buffers()[1], np.int32)
+    return np.diff(offsets[values.offset:values.offset + len(values) + 1])
 
 
 def _line_end(text: str) -> int:
