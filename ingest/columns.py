@@ -24,8 +24,9 @@ _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4
 _COPY_TRAILER = (-1).to_bytes(2, "big", signed=True)
 _PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
-#: Rows encoded per COPY chunk: bounds the encoder's index arrays (~0.5 GB at 100 k rows).
-COPY_CHUNK_ROWS = 100_000
+#: Rows encoded per COPY chunk: bounds the encoder's index arrays (~0.1 GB at 20 k rows),
+#: and lets the server store one chunk while the next is encoded.
+COPY_CHUNK_ROWS = 20_000
 _WIDTHS = {"int2": 2, "int4": 4, "int8": 8, "timestamptz": 8}
 _KINDS = {"smallint": "int2", "integer": "int4", "bigint": "int8", "text": "text",
           "timestamp with time zone": "timestamptz"}

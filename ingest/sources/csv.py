@@ -288,7 +288,8 @@ def _parse(text: str) -> pa.Table | None:
     try:
         return pa_csv.read_csv(
             io.BytesIO(text.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(autogenerate_column_names=True,
+            # One thread: feeds already load in parallel processes (ingest_workers).
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False,
                                             block_size=1 << 24),
             parse_options=pa_csv.ParseOptions(delimiter=";", quote_char='"',
                                               newlines_in_values='"' in text),
