@@ -334,10 +334,12 @@ class _Emulator:
         self._process.wait(timeout=30)
 
 
-def run(cases: int, out: Path, cache: Path, work: Path | None = None) -> dict:
+def run(cases: int, out: Path, cache: Path, work: Path | None = None,
+        keep_database: bool = False) -> dict:
     """Generate or reuse the province, measure every step on a fresh database, append the
     figures to `out` and return them. `work` holds the run's data directory, dbt target
-    and report (default `.local/bench/run-<cases>`)."""
+    and report (default `.local/bench/run-<cases>`); the database is dropped at the end
+    unless `keep_database` (to time dbt changes on the same data)."""
     from cchc import embedded_pg, warehouse
     from cchc.credentials import generated_secret
 
@@ -389,7 +391,10 @@ def run(cases: int, out: Path, cache: Path, work: Path | None = None) -> dict:
         _say(f"report: {report['seconds']} s")
     finally:
         emulator.stop()
-        warehouse.drop_database(server, dbname)
+        if keep_database:
+            _say(f"database kept: {bench_dsn}")
+        else:
+            warehouse.drop_database(server, dbname)
 
     rows_per_s = _rate(rows, ingest["seconds"])
     copy_rate = _rate(copy["rows"], copy["copy_seconds"])
@@ -431,14 +436,50 @@ def run(cases: int, out: Path, cache: Path, work: Path | None = None) -> dict:
     return figures
 
 
+RESULTS = PROJECT_ROOT / "benchmarks" / "results.json"
+README = PROJECT_ROOT / "benchmarks" / "README.md"
+_TABLE = ("<!-- results table: written by cchc.bench from results.json -->",
+          "<!-- end of results table -->")
+
+
+def results_table(results: list[dict]) -> str:
+    """The committed runs as a Markdown table, one row per object of results.json."""
+    lines = [("| date (UTC) | cases | ingest rows | ingest s | rows/s | ÷ COPY | ÷ to_sql"
+             " | ingest MB | dbt full s | dbt MB | daily s | report s | report MB"
+             " | load avg at start | machine |"),
+             "|" + "---|" * 15]
+    for r in results:
+        i = r["ingest"]
+        lines.append(
+            f"| {r.get('date', '')[:16].replace('T', ' ')} | {r['cases']:,} | {i['rows']:,}"
+            f" | {i['seconds']:.0f} | {i['rows_per_s']:,.0f} | {i['ratio_to_copy']:.2f}"
+            f" | {i['ratio_to_to_sql']:.2f} | {i['peak_rss_mb']:.0f}"
+            f" | {r['dbt_full']['seconds']:.0f} | {r['dbt_full']['peak_rss_mb']:.0f}"
+            f" | {r['dbt_daily']['seconds']:.0f} | {r['report']['seconds']:.0f}"
+            f" | {r['report']['peak_rss_mb']:.0f}"
+            f" | {' '.join(str(x) for x in r.get('load_average_at_start', []))}"
+            f" | {r['machine']} |")
+    return "\n".join(lines)
+
+
+def refresh_readme(results_path: Path = RESULTS, readme: Path = README) -> None:
+    """Rewrite the table between the markers of benchmarks/README.md from results.json."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(_TABLE[0]) + len(_TABLE[0]), text.index(_TABLE[1])
+    table = results_table(json.loads(results_path.read_text(encoding="utf-8")))
+    readme.write_text(f"{text[:start]}\n{table}\n{text[end:]}", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cchc.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000000")))
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "benchmarks" / "results.json")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--cache", type=Path, default=Path(
         os.environ.get("BENCH_CACHE", state_dir() / "bench" / "cache")))
     parser.add_argument("--generate-only", action="store_true",
                         help="generate (or find) the cached province and stop")
+    parser.add_argument("--keep-database", action="store_true",
+                        help="leave the run's database on the server (dropped by default)")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--params", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -449,8 +490,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.generate_only:
         print(cached_sample(args.cases, args.cache))
         return 0
-    figures = run(args.cases, args.out, args.cache)
+    figures = run(args.cases, args.out, args.cache, keep_database=args.keep_database)
     print(json.dumps(figures, indent=2, ensure_ascii=False))
+    if args.out.resolve() == RESULTS.resolve():
+        refresh_readme()
     return 0
 
 
