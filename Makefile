@@ -91,8 +91,11 @@ fuzz: venv
 	@CCHC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz -p no:cacheprovider \
 		--hypothesis-show-statistics $(PYTEST_ARGS)
 
+# A generated province of BENCH_CASES cases a year through ingest, dbt and the report;
+# appends one object to benchmarks/results.json (cchc/bench.py, benchmarks/README.md).
+BENCH_CASES ?= 1000000
 bench: venv
-	@$(PY) -m ingest.benchmarks.bench_csv_load
+	@$(PY) -m cchc.bench --cases $(BENCH_CASES)
 
 bench-web: venv
 	@$(PY) -m web.benchmarks.bench_pages

@@ -12,13 +12,16 @@ The output is a function of the arguments only: the same seed gives the same byt
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import shutil
 import tempfile
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
+from multiprocessing import get_context
 from pathlib import Path
 
 from sampledata.faults import XLSX_BAD_DATE, FaultRecord
@@ -43,6 +46,9 @@ from sampledata.write_xlsx import write_xlsx_feed
 DEFAULT_SEED = 20251
 DEFAULT_YEARS = (2024, 2025)
 DEFAULT_API_PORT = 18080
+#: Bumped whenever the same arguments start giving other bytes: benchmarks cache a
+#: generation by size and this version (cchc.bench).
+GENERATOR_VERSION = 1
 
 
 @dataclass
@@ -89,24 +95,35 @@ class _Spool:
 
     Parts: `snaps` and `events` of file feeds by the month they fall in, `api` (a case's
     latest snapshot on an API feed with its events so far) by the snapshot's month.
+
+    Each unit's cases are spooled into a shard of their own (a folder named by the unit's
+    place in the order), so units can be built in parallel processes; reading goes
+    through the shards in that order, which gives the serial build's order.
     """
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, shard: int = 0):
         self._root = root
+        self._shard = root / f"{shard:05d}"
+        self._files: list[tuple[Path, set[str]]] | None = None
 
-    def _path(self, feed: str, month: tuple[int, int], part: str) -> Path:
-        return self._root / f"{feed}_{month[0]}-{month[1]:02d}.{part}"
+    def _name(self, feed: str, month: tuple[int, int], part: str) -> str:
+        return f"{feed}_{month[0]}-{month[1]:02d}.{part}"
 
     def add(self, feed: str, month: tuple[int, int], part: str, items: list) -> None:
-        with self._path(feed, month, part).open("ab") as handle:
+        self._shard.mkdir(exist_ok=True)
+        with (self._shard / self._name(feed, month, part)).open("ab") as handle:
             pickle.dump(items, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     def read(self, feed: str, month: tuple[int, int], part: str) -> list:
-        path, items = self._path(feed, month, part), []
-        if path.exists():
-            with path.open("rb") as handle:
-                while handle.peek(1):
-                    items += pickle.load(handle)
+        if self._files is None:  # listed once, when spooling is over: a stat per read is slow
+            self._files = [(shard, set(os.listdir(shard)))
+                           for shard in sorted(self._root.iterdir())]
+        name, items = self._name(feed, month, part), []
+        for shard, names in self._files:
+            if name in names:
+                with (shard / name).open("rb") as handle:
+                    while handle.peek(1):
+                        items += pickle.load(handle)
         return items
 
 
@@ -141,24 +158,58 @@ def _spool_chunk(spool: _Spool, plans: list[CasePlan], cal: WorkCalendar, cutoff
     return accepted
 
 
-def _spool_cases(spool: _Spool, seed: int, years: tuple[int, ...], scale: float,
-                 cal: WorkCalendar) -> tuple[Counter, int]:
+def _spool_cases(root: Path, seed: int, years: tuple[int, ...], scale: float,
+                 cal: WorkCalendar, workers: int) -> tuple[Counter, int]:
     """Every case of the sample, everyday and scripted, cut at the end of the last year,
-    built one unit's month at a time; returns (cases per feed, cases accepted)."""
+    built one unit's month at a time, units in `workers` processes; returns (cases per
+    feed, cases accepted)."""
     first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
     scripted: dict[tuple[str, tuple[int, int]], list[CasePlan]] = defaultdict(list)
     for plan in scripted_plans(cal, years, seed):
         scripted[(plan.unit, _month(plan.received))].append(plan)
+    units = sorted(UNITS, key=lambda u: u.code)
+    jobs = [(root, n, unit, seed, scale, first, last, cal,
+             {month: plans for (code, month), plans in scripted.items() if code == unit.code})
+            for n, unit in enumerate(units)]
     cases_of_feed: Counter = Counter()
     accepted = 0
-    for unit in sorted(UNITS, key=lambda u: u.code):
-        plans = everyday_plans(unit, seed, scale, first, last, cal)
-        for month, chunk in groupby(plans, key=lambda p: _month(p.received)):
-            chunk = [*chunk, *scripted.pop((unit.code, month), [])]
-            accepted += _spool_chunk(spool, chunk, cal, last, cases_of_feed)
+    for unit, (unit_cases, unit_accepted, merged) in zip(units, _map(_spool_unit, jobs, workers)):
+        cases_of_feed.update(unit_cases)
+        accepted += unit_accepted
+        for month in merged:
+            del scripted[(unit.code, month)]
+    leftover = _Spool(root, len(units))
     for chunk in scripted.values():  # scripted cases in a month without everyday ones
-        accepted += _spool_chunk(spool, chunk, cal, last, cases_of_feed)
+        accepted += _spool_chunk(leftover, chunk, cal, last, cases_of_feed)
     return cases_of_feed, accepted
+
+
+def _spool_unit(root: Path, shard: int, unit, seed: int, scale: float, first: date, last: date,
+                cal: WorkCalendar, scripted: dict[tuple[int, int], list[CasePlan]]
+                ) -> tuple[Counter, int, list[tuple[int, int]]]:
+    """Every everyday case of one unit, with the scripted ones of the same months, a month
+    at a time into shard `shard`; (cases per feed, cases accepted, the scripted months
+    merged)."""
+    spool = _Spool(root, shard)
+    cases_of_feed: Counter = Counter()
+    accepted = 0
+    merged = []
+    for month, chunk in groupby(everyday_plans(unit, seed, scale, first, last, cal),
+                                key=lambda p: _month(p.received)):
+        if month in scripted:
+            merged.append(month)
+        chunk = [*chunk, *scripted.get(month, [])]
+        accepted += _spool_chunk(spool, chunk, cal, last, cases_of_feed)
+    return cases_of_feed, accepted, merged
+
+
+def _map(function, jobs: list[tuple], workers: int) -> list:
+    """`function(*job)` of every job, in order; in `workers` processes when above one."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [function(*job) for job in jobs]
+    # spawn, not fork: generate() also runs inside Airflow tasks and threaded servers.
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=get_context("spawn")) as pool:
+        return list(pool.map(function, *zip(*jobs)))
 
 
 def _write_feed(spool: _Spool, feed: Feed, months: list[tuple[int, int]], data_dir: Path,
@@ -192,13 +243,17 @@ def _write_feed(spool: _Spool, feed: Feed, months: list[tuple[int, int]], data_d
 
 def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, years: tuple[int, ...] = DEFAULT_YEARS,
              api_port: int = DEFAULT_API_PORT, scale: float = 1.0,
-             cases_per_year: int | None = None) -> SampleInfo:
+             cases_per_year: int | None = None, workers: int | None = None) -> SampleInfo:
     """Write the sample province under `out_dir` (replacing what a previous run wrote there).
 
     `cases_per_year`, when given, sets the scale. Memory stays bounded whatever the size:
     cases are built one unit's month at a time and spooled to disk by feed and month,
-    then each feed's files are written a month at a time.
+    then each feed's files are written a month at a time. Units are built, and feeds
+    written, in `workers` processes (default: CCHC_SAMPLE_WORKERS, else one per core);
+    the bytes are the same whatever the number.
     """
+    if workers is None:
+        workers = int(os.environ.get("CCHC_SAMPLE_WORKERS") or os.cpu_count() or 1)
     years = tuple(sorted(years))
     out = Path(out_dir)
     data_dir, api_dir, resent_dir = out / "data", out / "api", out / "resent_original"
@@ -209,8 +264,11 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, years: tuple[int, ..
     reference.mkdir(parents=True)
 
     # Appointments of late-December cases fall in the next year: the calendar covers it too.
+    # Its arithmetic runs further: at a million cases a year the rare long procedure with a
+    # second apology letter counts working days past the year after next. Dates that fit
+    # the shorter span come out the same.
     calendar_rows = official_calendar((*years, years[-1] + 1))
-    cal = WorkCalendar(calendar_rows, date(years[0], 1, 1), date(years[-1] + 2, 12, 31))
+    cal = WorkCalendar(calendar_rows, date(years[0], 1, 1), date(years[-1] + 10, 12, 31))
     if cases_per_year is not None:
         scale = scale_for(cases_per_year, UNITS, years, cal)
     months = [(y, m) for y in years for m in range(1, 13)]
@@ -218,9 +276,9 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, years: tuple[int, ..
     faults: list[FaultRecord] = []
     with tempfile.TemporaryDirectory(prefix=".spool-", dir=out) as spool_dir:
         spool = _Spool(Path(spool_dir))
-        cases_of_feed, accepted = _spool_cases(spool, seed, years, scale, cal)
-        for feed in FEEDS:
-            written, found = _write_feed(spool, feed, months, data_dir, api_dir, resent_dir)
+        cases_of_feed, accepted = _spool_cases(Path(spool_dir), seed, years, scale, cal, workers)
+        jobs = [(spool, feed, months, data_dir, api_dir, resent_dir) for feed in FEEDS]
+        for feed, (written, found) in zip(FEEDS, _map(_write_feed, jobs, workers)):
             faults += found
             counts[feed.kind].update(feeds=1, cases=cases_of_feed[feed.unit_code])
             counts[feed.kind].update(written)
