@@ -78,9 +78,9 @@ membership as (
            case when overdue.case_code is null then 'pending_in_time' else 'pending_overdue' end
     from cases
     left join overdue_at_cutoff as overdue on overdue.case_code = cases.case_code
-    where received_date <= period_end
-        and (terminal_date is null or terminal_date > period_end)
-        and period_end = (select max(as_of_date) from marts.mart_overdue_cases)
+    where cases.received_date <= cases.period_end
+        and (cases.terminal_date is null or cases.terminal_date > cases.period_end)
+        and cases.period_end = (select max(m.as_of_date) from marts.mart_overdue_cases as m)
 ),
 
 -- (3) = (4) + (5) + (6); (11) is every case open at the period end, whatever the cut-off.

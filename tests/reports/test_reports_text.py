@@ -9,13 +9,13 @@ from fontTools.ttLib import TTFont
 
 from reports.render import FONTS
 from reports.text import (
+    fmt_date,
     fmt_measure,
     fmt_number,
     fmt_percent,
     fmt_rank_change,
     fmt_score,
     join_names,
-    fmt_date,
     long_date,
     vi_sort_key,
 )
