@@ -76,8 +76,14 @@ airflow: venv
 docs: venv
 	@$(PY) -m cchc.docs
 
+# Python (ruff), the SQL of the dbt project and inspection pack (SQLFluff, no database
+# needed), and undeclared imports (deptry); rules in pyproject.toml and .sqlfluff.
+LINT_PY := cchc ingest expectations reports sampledata dags tests web benchmarks
+LINT_SQL := dbt/models dbt/macros dbt/tests inspection
 lint: venv
-	@$(VENV)/bin/ruff check cchc ingest expectations reports sampledata dags tests web
+	@$(VENV)/bin/ruff check $(LINT_PY)
+	@$(VENV)/bin/deptry . --no-ansi
+	@$(VENV)/bin/sqlfluff lint $(LINT_SQL) --processes 0 --disable-progress-bar --nocolor
 
 # Re-resolve the lock after changing pyproject.toml dependencies.
 lock: venv

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import tenacity
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -92,25 +94,36 @@ def retry_transient(work: Callable[[], T], what: str, backoff: Backoff | None = 
     other error unchanged at once.
     """
     backoff = backoff or Backoff()
-    first_failure: float | None = None
-    delay = backoff.base
-    attempt = 1
-    while True:
-        try:
-            return work()
-        except Exception as error:
-            if not is_transient(error):
-                raise
-            now = backoff.clock()
-            first_failure = now if first_failure is None else first_failure
-            waited = now - first_failure
-            if waited + delay > backoff.budget:
-                raise DatabaseUnavailable(
-                    f"{what}: the database stayed unreachable for {waited:.0f} s "
-                    f"({attempt} attempts); last error: {str(error).strip()}") from error
-            log.warning("%s: database connection failed (%s); attempt %d again in %.0f s",
-                        what, str(error).strip().splitlines()[0] if str(error).strip() else
-                        type(error).__name__, attempt + 1, delay)
-            backoff.sleep(delay)
-            delay = min(delay * 2, backoff.cap)
-            attempt += 1
+    first_failure: list[float] = []  # the clock at the first failure: the budget runs from it
+
+    def budget_spent(state: tenacity.RetryCallState) -> bool:
+        now = backoff.clock()
+        first_failure[:1] = first_failure or [now]
+        return now - first_failure[0] + state.upcoming_sleep > backoff.budget
+
+    def log_retry(state: tenacity.RetryCallState) -> None:
+        log.warning("%s: database connection failed (%s); attempt %d again in %.0f s",
+                    what, _first_line(state.outcome.exception()), state.attempt_number + 1,
+                    state.upcoming_sleep)
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(is_transient),
+        wait=tenacity.wait_exponential(multiplier=backoff.base, max=backoff.cap),
+        stop=budget_spent,
+        sleep=backoff.sleep,
+        before_sleep=log_retry,
+    )
+    try:
+        return retrying(work)
+    except tenacity.RetryError as spent:
+        error = spent.last_attempt.exception()
+        waited = backoff.clock() - first_failure[0]
+        raise DatabaseUnavailable(
+            f"{what}: the database stayed unreachable for {waited:.0f} s "
+            f"({spent.last_attempt.attempt_number} attempts); last error: {str(error).strip()}"
+        ) from error
+
+
+def _first_line(error: BaseException | None) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -206,7 +206,7 @@ def _ingest_api(conn: psycopg.Connection, feed: Feed,
     client = api_source.ApiClient(feed, retry)
     refs = _refs(conn)
     outcome = None
-    with conn.transaction() as tx:
+    with conn.transaction() as tx, client:
         state.lock_feed(conn, feed.unit_code)
         start = state.api_cursor(conn, feed.unit_code) or api_source.BEGINNING
         seen = _seen_at(conn, feed.unit_code, start)

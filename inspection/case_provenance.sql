@@ -16,18 +16,18 @@
 select 'case' as record_kind, d.source_kind, d.feed_unit_code, d.delivery, d.delivery_day,
        d.status as load_status, s.record_no, null::integer as line_no, null as reason
 from raw.case_snapshots as s
-join raw.deliveries as d on d.load_id = s.load_id
+inner join raw.deliveries as d on d.load_id = s.load_id
 where s.case_code = :'case_code'
 union all
 select 'event', d.source_kind, d.feed_unit_code, d.delivery, d.delivery_day,
        d.status, e.record_no, null, null
 from raw.case_events as e
-join raw.deliveries as d on d.load_id = e.load_id
+inner join raw.deliveries as d on d.load_id = e.load_id
 where e.case_code = :'case_code'
 union all
 select 'quarantine', d.source_kind, d.feed_unit_code, d.delivery, d.delivery_day,
        d.status, q.record_no, q.line_no, q.reason_vi
 from raw.quarantine as q
-join raw.deliveries as d on d.load_id = q.load_id
+inner join raw.deliveries as d on d.load_id = q.load_id
 where coalesce(q.original ->> 'MaHoSo', q.original ->> 'maHoSo') = :'case_code'
 order by delivery_day, delivery, record_kind, record_no;

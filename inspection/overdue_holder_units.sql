@@ -22,7 +22,7 @@ from marts.mart_overdue_cases as overdue
 -- The unit's name in force on the due date; a unit merged away before it (which may still
 -- hold old cases) by its last name.
 left join lateral (
-    select unit_name from marts.dim_units as u
+    select u.unit_name from marts.dim_units as u
     where u.unit_code = overdue.holder_unit_at_due
     order by (u.valid_from <= overdue.due_date
               and (u.valid_to is null or u.valid_to >= overdue.due_date)) desc,

@@ -1,16 +1,22 @@
 """Vietnamese number formats and labels shared by the HTML/PDF report and the workbook.
 
-Vietnamese writes a decimal comma and groups thousands with dots ("1.234,50"); a value
-with nothing to measure is printed as an em dash, never as 0 or 100.
+Vietnamese writes a decimal comma and groups thousands with dots ("1.234,50"), as the
+CLDR data for vi_VN says (Babel prints it); a value with nothing to measure is printed
+as an em dash, never as 0 or 100. Names are ordered by ICU's Vietnamese collation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+import icu
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 
 NULL_MARK = "—"
+LOCALE = "vi_VN"
 
 LEAGUE_LABELS = {
     "DEPARTMENTS": "Khối sở, ban, ngành",
@@ -50,13 +56,17 @@ def round_half_away(value: Decimal | float, decimals: int) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def _pattern(decimals: int) -> str:
+    """A CLDR number pattern with grouping and exactly `decimals` decimals."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 def fmt_number(value, decimals: int = 0) -> str:
     """1234.5 → "1.234,50" with decimals=2; None → "—"."""
     if value is None:
         return NULL_MARK
-    rounded = round_half_away(value, decimals)
-    text = f"{abs(rounded):,.{decimals}f}".replace(",", "\x00").replace(".", ",")
-    return ("-" if rounded < 0 else "") + text.replace("\x00", ".")
+    # Rounded here, half away from zero: Babel would round half to even.
+    return format_decimal(round_half_away(value, decimals), _pattern(decimals), locale=LOCALE)
 
 
 def fmt_score(value) -> str:
@@ -66,7 +76,9 @@ def fmt_score(value) -> str:
 
 def fmt_percent(value) -> str:
     """A rate stored as percent 0–100: "97,50%"; None → "—"."""
-    return NULL_MARK if value is None else f"{fmt_number(value, 2)}%"
+    if value is None:
+        return NULL_MARK
+    return format_percent(round_half_away(value, 2) / 100, _pattern(2) + "%", locale=LOCALE)
 
 
 def fmt_rank_change(change) -> str:
@@ -81,7 +93,9 @@ def fmt_rank_change(change) -> str:
 
 
 def fmt_date(value: dt.date | None) -> str:
-    return NULL_MARK if value is None else value.strftime("%d/%m/%Y")
+    """05/01/2026: day and month with two digits, as administrative documents write them
+    (CLDR's short date for vi, "5/1/26", is too terse for a report)."""
+    return NULL_MARK if value is None else format_date(value, "dd/MM/y", locale=LOCALE)
 
 
 def fmt_measure(criterion_code: str, value) -> str:
@@ -116,14 +130,16 @@ def long_date(day: dt.date) -> str:
     return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
-def vi_sort_key(text: str) -> tuple[str, str]:
-    """Sort Vietnamese names in dictionary order, near enough for unit names.
+@cache
+def _collator() -> icu.Collator:
+    collator = icu.Collator.createInstance(icu.Locale("vi"))
+    # Names typed on different keyboards come composed or decomposed ("ò" or "o" + U+0300).
+    collator.setAttribute(icu.UCollAttribute.NORMALIZATION_MODE, icu.UCollAttributeValue.ON)
+    return collator
 
-    Code-point order would put every "Đ…" after "Y…"; this compares letters without
-    their marks first ("đ" just after "d"), then the marked text to break ties.
-    """
-    folded = text.casefold().replace("đ", "d\uffff")
-    base = "".join(
-        ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.combining(ch)
-    )
-    return base, text
+
+def vi_sort_key(text: str) -> bytes:
+    """Sort key of Vietnamese dictionary order (ICU's CLDR tailoring for "vi"): letters
+    a < ă < â … d < đ … o < ô < ơ … u < ư first, then tones (none, huyền, hỏi, ngã, sắc,
+    nặng), then case. Code-point order would put every "Đ…" after "Y…"."""
+    return _collator().getSortKey(text)

@@ -17,6 +17,7 @@ from `API_TOKEN_H99_S01`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
 import os
@@ -225,10 +226,8 @@ def main(argv: list[str] | None = None) -> None:
         units = sorted(p.stem for p in args.dataset_dir.glob("*.jsonl"))
         for unit in units:
             print(emulator.base_url_for(unit), flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+import tenacity
 
 from ingest.land import Parsed
 from ingest.mapping import (
@@ -38,6 +39,15 @@ BEGINNING = datetime(2000, 1, 1, tzinfo=LOCAL_TZ)
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
 
 
+class TransientAnswer(Exception):
+    """An answer worth asking again for: a transient status, a timeout or a dropped
+    connection (also one that breaks off in the middle of a page's body)."""
+
+    def __init__(self, reason: str, retry_after: str | None = None):
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Bounded exponential backoff for transient API answers; `sleep` is injectable."""
@@ -48,11 +58,35 @@ class RetryPolicy:
     timeout: float = 60.0
     sleep: Callable[[float], None] = time.sleep
 
-    def delay(self, attempt: int, retry_after: str | None) -> float:
-        """Seconds to wait before attempt `attempt + 1`; a server's Retry-After wins."""
-        if retry_after is not None and retry_after.strip().isdigit():
-            return min(float(retry_after), self.max_delay)
-        return min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
+    def wait(self, state: tenacity.RetryCallState) -> float:
+        """Seconds to wait after attempt `state.attempt_number`; a server's Retry-After
+        (seconds or an HTTP date, RFC 9110 §10.2.3) wins over the exponential backoff."""
+        error = state.outcome.exception() if state.outcome else None
+        told = _retry_after_seconds(getattr(error, "retry_after", None))
+        if told is not None:
+            return min(told, self.max_delay)
+        return tenacity.wait_exponential(multiplier=self.base_delay, max=self.max_delay)(state)
+
+    def retrying(self) -> tenacity.Retrying:
+        return tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(TransientAnswer),
+            stop=tenacity.stop_after_attempt(self.attempts),
+            wait=self.wait,
+            sleep=self.sleep,
+        )
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # unreadable: fall back to our own backoff
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def parse_instant(field: str, value: object) -> datetime | None:
@@ -67,62 +101,82 @@ def parse_instant(field: str, value: object) -> datetime | None:
 
 
 class ApiClient:
-    """GET pages of one feed's API with its bearer token and the retry policy."""
+    """GET pages of one feed's API with its bearer token and the retry policy.
+
+    One HTTP client (kept-alive connections) per feed window; usable as a context
+    manager to close its connections at the end.
+    """
 
     def __init__(self, feed: Feed, retry: RetryPolicy):
         self._feed = feed
-        self._token = feed.token()
         self._retry = retry
+        self._http = httpx.Client(
+            base_url=feed.base_url,
+            headers={"Authorization": f"Bearer {feed.token()}", "Accept": "application/json"},
+            timeout=retry.timeout,
+            follow_redirects=True,
+        )
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
 
     def page(self, since: datetime, page: int) -> list[dict]:
         """The records of one page (`duLieu`)."""
-        query = urllib.parse.urlencode({
+        params = {
             "capNhatTu": since.astimezone(LOCAL_TZ).isoformat(),
             "trang": page,
             "soLuong": self._feed.page_size,
-        })
-        url = f"{self._feed.base_url}/v1/hoso?{query}"
-        body = self._get(url)
+        }
+        request = self._http.build_request("GET", "/v1/hoso", params=params)
+        body = self._get(request)
         try:
             records = json.loads(body)["duLieu"]
             if not isinstance(records, list):
                 raise TypeError("duLieu is not a list")
         except (ValueError, KeyError, TypeError) as exc:
-            raise IngestError(f"Unit {self._feed.unit_code}: {url} answered with a body that "
-                              f"is not an API page ({exc})") from exc
+            raise IngestError(f"Unit {self._feed.unit_code}: {request.url} answered with a body"
+                              f" that is not an API page ({exc})") from exc
         return records
 
-    def _get(self, url: str) -> bytes:
+    def _get(self, request: httpx.Request) -> bytes:
         unit = self._feed.unit_code
-        request = urllib.request.Request(
-            url, headers={"Authorization": f"Bearer {self._token}",
-                          "Accept": "application/json"})
-        last = ""
-        for attempt in range(1, self._retry.attempts + 1):
-            retry_after = None
-            try:
-                with urllib.request.urlopen(request, timeout=self._retry.timeout) as response:
-                    return response.read()
-            except urllib.error.HTTPError as exc:
-                if exc.code in (401, 403):
-                    raise IngestError(
-                        f"Unit {unit}: the API refused the token in {self._feed.token_env}"
-                        f" (HTTP {exc.code}); renew the token, retrying will not help /"
-                        f" Đơn vị {unit}: API từ chối mã truy cập trong biến"
-                        f" {self._feed.token_env}; cần cấp lại mã"
-                    ) from exc
-                if exc.code not in TRANSIENT_STATUSES:
-                    raise IngestError(f"Unit {unit}: {url} answered HTTP {exc.code}") from exc
-                retry_after = exc.headers.get("Retry-After")
-                last = f"HTTP {exc.code}"
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                last = str(getattr(exc, "reason", exc))
-            if attempt < self._retry.attempts:
-                self._retry.sleep(self._retry.delay(attempt, retry_after))
-        raise IngestError(
-            f"Unit {unit}: {url} still failing after {self._retry.attempts} attempts ({last}) /"
-            f" Đơn vị {unit}: API vẫn lỗi sau {self._retry.attempts} lần thử ({last})"
-        )
+        try:
+            return self._retry.retrying()(self._send, request)
+        except tenacity.RetryError as exc:
+            last = exc.last_attempt.exception()
+            raise IngestError(
+                f"Unit {unit}: {request.url} still failing after {self._retry.attempts}"
+                f" attempts ({last}) / Đơn vị {unit}: API vẫn lỗi sau {self._retry.attempts}"
+                f" lần thử ({last})"
+            ) from last
+
+    def _send(self, request: httpx.Request) -> bytes:
+        """One attempt: the body of a 200, TransientAnswer for what may pass, IngestError
+        for what will not."""
+        unit = self._feed.unit_code
+        try:
+            response = self._http.send(request)
+        except httpx.TransportError as exc:  # refused, reset, timed out, cut mid-body
+            raise TransientAnswer(str(exc) or type(exc).__name__) from exc
+        if response.status_code in (401, 403):
+            raise IngestError(
+                f"Unit {unit}: the API refused the token in {self._feed.token_env}"
+                f" (HTTP {response.status_code}); renew the token, retrying will not help /"
+                f" Đơn vị {unit}: API từ chối mã truy cập trong biến"
+                f" {self._feed.token_env}; cần cấp lại mã"
+            )
+        if response.status_code in TRANSIENT_STATUSES:
+            raise TransientAnswer(f"HTTP {response.status_code}",
+                                  response.headers.get("Retry-After"))
+        if not response.is_success:
+            raise IngestError(f"Unit {unit}: {request.url} answered HTTP {response.status_code}")
+        return response.content
 
 
 def record_key(record: object) -> tuple[str, object]:

@@ -99,7 +99,7 @@ def test_the_same_interval_ingested_twice_at_once_loads_each_delivery_once(
         try:
             for unit in feeds:
                 ingest_feed(dsn, deliveries_dir, unit)
-        except Exception as error:  # noqa: BLE001 — surfaced below, with the other thread's
+        except Exception as error:  # surfaced below, with the other thread's
             errors.append(error)
 
     runs = [threading.Thread(target=ingest_every_feed) for _ in range(2)]

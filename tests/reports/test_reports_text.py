@@ -1,6 +1,7 @@
 """Vietnamese number formats, labels and the font's coverage of what the report prints."""
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from fontTools.ttLib import TTFont
 
 from reports.render import FONTS
 from reports.text import (
+    fmt_date,
     fmt_measure,
     fmt_number,
     fmt_percent,
@@ -15,6 +17,7 @@ from reports.text import (
     fmt_score,
     join_names,
     long_date,
+    vi_sort_key,
 )
 
 
@@ -39,6 +42,34 @@ def test_scores_percents_and_null_rates():
     assert fmt_percent(None) == "—"
     assert fmt_measure("TTHC_NO_OVERDUE", Decimal(3)) == "3"
     assert fmt_measure("DVC_ONLINE", Decimal("43.414")) == "43,41%"
+
+
+def test_dates_print_day_and_month_with_two_digits():
+    assert fmt_date(dt.date(2026, 1, 5)) == "05/01/2026"
+    assert fmt_date(None) == "—"
+
+
+# Orders worked out by hand from the Vietnamese alphabet (a ă â b c d đ e ê … o ô ơ … u ư
+# v x y), letters before tones, tones in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
+@pytest.mark.parametrize(
+    "expected",
+    [
+        ["Duy Tiên", "Dương Kinh", "Đà Bắc", "Đông Anh"],  # d < đ, whatever follows
+        ["Anh Sơn", "Ăn Thượng", "Ân Thi"],  # a < ă < â before the rest of the name
+        ["Long Biên", "Lộc Hà", "Lợi Hải"],  # o < ô < ơ
+        ["Uông Bí", "Ứng Hòa"],  # u < ư: "ứng" after "uông" though n sorts before o
+        ["Hoa", "Hòa", "Hỏa", "Hõa", "Hóa", "Họa"],  # same letters: tones decide
+        ["Ba Chẽ", "Bá Thước", "Bác Ái", "Bạch Long Vĩ"],  # letters first: "bac" < "bach"
+    ],
+)
+def test_names_sort_in_vietnamese_dictionary_order(expected):
+    assert sorted(reversed(expected), key=vi_sort_key) == expected
+    assert sorted(expected[1:] + expected[:1], key=vi_sort_key) == expected
+
+
+def test_composed_and_decomposed_names_sort_alike():
+    composed = "Ứng Hòa"
+    assert vi_sort_key(unicodedata.normalize("NFD", composed)) == vi_sort_key(composed)
 
 
 def test_rank_change_marks():

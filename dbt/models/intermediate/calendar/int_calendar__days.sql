@@ -36,7 +36,7 @@ marked_days as (
         default_calendar.kind as day_kind
     from default_calendar
     where extract(year from default_calendar.date)::int not in (
-        select calendar_year from delivered_years
+        select delivered_years.calendar_year from delivered_years
     )
 
     union all
@@ -65,7 +65,7 @@ days as (
         day::date as calendar_date,
         covered_years.calendar_year,
         marked_days.day_kind,
-        case when covered_years.calendar_year in (select calendar_year from delivered_years)
+        case when covered_years.calendar_year in (select delivered_years.calendar_year from delivered_years)
             then 'delivered' else 'default'
         end as calendar_source,
         case

@@ -44,7 +44,8 @@ with_procedure as (
         -- first starting after the receipt, else the last that ended before (sources.md §3).
         select
             procedures.*,
-            not (procedures.valid_from <= cases.received_date
+            -- SQLFluff reads this `not (` as a call to a function `not`.
+            not (procedures.valid_from <= cases.received_date  -- noqa: LT01,LT06
                 and (procedures.valid_to is null or procedures.valid_to >= cases.received_date))
                 as is_nearest_version
         from procedures as procedures
