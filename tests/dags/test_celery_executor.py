@@ -1,4 +1,4 @@
-"""A real DAG run through the CeleryExecutor: Redis broker, result backend on the metadata DB.
+"""Real DAG runs through the CeleryExecutor: Redis broker, result backend on the metadata DB.
 
 The components start as the containers of the `celery` profile of docker-compose.yml start
 them (`python -m cchc.airflow_runner serve ...`): api-server (the task workers' execution
@@ -28,9 +28,16 @@ from cchc.warehouse import with_dbname
 pytestmark = pytest.mark.slow
 
 REDIS_URL = os.environ.get("CCHC_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
-DAG_ID = "ingest__reference"
-#: Starting four Airflow components and running one task takes ~1–2 min on 2 busy cores.
-RUN_TIMEOUT = 240
+#: The runs, one after the other (a feed's rows are checked against the reference data):
+#: DAG id, and the run time of a one-run backfill or None for a manual run. A feed's day
+#: needs the backfill: a manual run's data interval ends when it is triggered, whatever its
+#: logical date. The feed's run at midnight of 10 January covers 9 January (a day no other
+#: module of the session runs: they share the metadata database).
+RUNS = [("ingest__reference", None), ("ingest__H99_S03", "2024-01-10T00:00:00+07:00")]
+FEED_DELIVERY = "hoso_20240109.csv"
+#: The longest wait for each step (the first parse, each run): each took up to ~2 min on
+#: the shared 2-core machine at a load average of 25.
+RUN_TIMEOUT = 300
 
 
 @pytest.fixture(scope="session")
@@ -120,8 +127,8 @@ def _api_healthy(port: int):
 @pytest.fixture(scope="module")
 def celery_run(celery_broker, airflow_for_module, airflow_session_env, warehouse_dsn,
                tmp_path_factory):
-    """Run DAG_ID once through a Celery worker: the metadata DB's DSN, the run id, the
-    worker's name and what `airflow celery list-workers` printed."""
+    """RUNS through a Celery worker: the metadata DB's DSN, the run ids, the worker's name
+    and what `airflow celery list-workers` printed."""
     broker = celery_broker
     prefix = f"cchc-test-{uuid.uuid4().hex[:8]}:"
     api_port = _free_port()
@@ -143,11 +150,11 @@ def celery_run(celery_broker, airflow_for_module, airflow_session_env, warehouse
            # Every component signs and checks the task workers' tokens with one secret.
            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
            "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
-           # Only the run triggered below: unpausing must not add the DAG's scheduled run.
+           # Only the runs triggered below: unpausing must not add the DAGs' scheduled runs.
            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(_free_port())}
     metadata = with_dbname(warehouse_dsn, airflow_session_env["CCHC_AIRFLOW_DB"])
-    run_id = f"celery__{uuid.uuid4().hex[:8]}"
+    run_ids = []
     components = _Components(env, tmp_path_factory.mktemp("celery-logs"))
     with ExitStack() as cleanup:
         cleanup.callback(lambda: broker.delete(*broker.keys(prefix + "*") or [prefix]))
@@ -157,53 +164,73 @@ def celery_run(celery_broker, airflow_for_module, airflow_session_env, warehouse
         components.start("dag-processor", "dag-processor")
         components.start("worker", "celery", "worker", "--celery-hostname", worker_name)
 
+        dag_ids = [dag_id for dag_id, _ in RUNS]
+
         def serialized():
             with psycopg.connect(metadata) as conn:
-                return conn.execute("select 1 from serialized_dag where dag_id = %s",
-                                    (DAG_ID,)).fetchone()
+                found = conn.execute("select count(*) from serialized_dag where dag_id = any(%s)",
+                                     (dag_ids,)).fetchone()[0]
+            return True if found == len(dag_ids) else None
 
-        _wait_for(f"the dag-processor to parse {DAG_ID}", serialized, components)
+        _wait_for(f"the dag-processor to parse {', '.join(dag_ids)}", serialized, components)
         _wait_for("the api-server", lambda: _api_healthy(api_port), components)
-        components.airflow("dags", "unpause", DAG_ID)
-        components.airflow("dags", "trigger", DAG_ID, "--run-id", run_id)
+        components.airflow("dags", "unpause", "--treat-dag-id-as-regex", "--yes",
+                           f"^({'|'.join(dag_ids)})$")
         # What the compose workers' healthcheck asks the broker (docker-compose.yml).
         listed = components.airflow("celery", "list-workers", "-o", "plain")
+        for dag_id, logical_date in RUNS:
+            if logical_date is None:
+                run_id = f"celery__{uuid.uuid4().hex[:8]}"
+                components.airflow("dags", "trigger", dag_id, "--run-id", run_id)
+            else:
+                components.airflow("backfill", "create", "--dag-id", dag_id,
+                                   "--from-date", logical_date, "--to-date", logical_date)
+                with psycopg.connect(metadata) as conn:
+                    run_id, = conn.execute(
+                        "select run_id from dag_run where dag_id = %s and run_type = 'backfill'"
+                        " order by id desc limit 1", (dag_id,)).fetchone()
 
-        def finished():
-            with psycopg.connect(metadata) as conn:
-                state = conn.execute("select state from dag_run where dag_id = %s and run_id = %s",
-                                     (DAG_ID, run_id)).fetchone()
-            return state[0] if state and state[0] in ("success", "failed") else None
+            def finished(dag_id=dag_id, run_id=run_id):
+                with psycopg.connect(metadata) as conn:
+                    state = conn.execute(
+                        "select state from dag_run where dag_id = %s and run_id = %s",
+                        (dag_id, run_id)).fetchone()
+                return state[0] if state and state[0] in ("success", "failed") else None
 
-        state = _wait_for(f"run {run_id} of {DAG_ID}", finished, components)
-        assert state == "success", "\n".join(
-            f"--- {name}\n{components.tail(name)}" for name in components.procs)
-    return metadata, run_id, worker_name.split("@")[0], listed
+            state = _wait_for(f"run {run_id} of {dag_id}", finished, components)
+            assert state == "success", "\n".join(
+                f"--- {name}\n{components.tail(name)}" for name in components.procs)
+            run_ids.append(run_id)
+    return metadata, run_ids, worker_name.split("@")[0], listed
 
 
-def test_task_ran_on_the_celery_worker_with_results_in_the_metadata_db(celery_run):
-    metadata, run_id, worker, _ = celery_run
+def test_tasks_ran_on_the_celery_worker_with_results_in_the_metadata_db(celery_run):
+    metadata, run_ids, worker, _ = celery_run
     with psycopg.connect(metadata) as conn:
         tis = conn.execute(
-            "select ti.task_id, ti.state, ti.external_executor_id, m.status, m.worker"
+            "select ti.dag_id, ti.task_id, ti.state, ti.external_executor_id, m.status, m.worker"
             " from task_instance ti left join celery_taskmeta m on m.task_id = ti.external_executor_id"
-            " where ti.dag_id = %s and ti.run_id = %s", (DAG_ID, run_id)).fetchall()
-    assert tis, f"no task instance in run {run_id}"
-    for task_id, state, celery_id, status, ran_on in tis:
+            " where ti.run_id = any(%s)", (run_ids,)).fetchall()
+    assert sorted({ti[0] for ti in tis}) == sorted(dag_id for dag_id, _ in RUNS)
+    for _, task_id, state, celery_id, status, ran_on in tis:
         assert state == "success", task_id
         # The scheduler records the Celery task id; the worker wrote the result under it.
         assert celery_id and status == "SUCCESS", (task_id, celery_id, status)
         assert ran_on.startswith(f"{worker}@"), (task_id, ran_on)
 
 
-def test_the_run_loaded_the_reference_data_into_the_warehouse(celery_run, warehouse_dsn):
+def test_the_runs_loaded_the_reference_data_and_the_feeds_day(celery_run, warehouse_dsn):
     with psycopg.connect(warehouse_dsn) as conn:
-        deliveries = conn.execute("select status from raw.deliveries"
-                                  " where feed_unit_code = 'REFERENCE'").fetchall()
+        deliveries = conn.execute(
+            "select d.feed_unit_code, d.delivery, d.status, d.rows_loaded,"
+            " (select count(*) from raw.case_snapshots s where s.load_id = d.load_id)"
+            " from raw.deliveries d order by d.load_id").fetchall()
         units = conn.execute("select count(*) from raw.ref_units").fetchone()[0]
-        feeds = conn.execute("select count(*) from raw.ref_feeds").fetchone()[0]
-    assert [d[0] for d in deliveries] == ["loaded"]
-    assert units > 0 and feeds > 0
+    assert [d[:3] for d in deliveries] == [("REFERENCE", "reference", "loaded"),
+                                           ("H99.S03", FEED_DELIVERY, "loaded")]
+    assert units > 0
+    feed_rows_loaded, feed_rows_landed = deliveries[1][3:]
+    assert feed_rows_loaded == feed_rows_landed > 0
 
 
 def test_the_broker_lists_the_running_worker_as_the_compose_healthcheck_expects(celery_run):
