@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from cchc import dbt_runner, warehouse
-from tests.dbt_index.kit import SELECTION, query
+from tests.dbt_index.kit import CAUTIOUS, SELECTION, query
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ def _build(dsn: str, target: Path, *extra_args: str) -> None:
     # The upstream rows stand in for dbt's own models, so they belong to dbt's login.
     with psycopg.connect(warehouse.login_dsn(dsn, "transformer"), autocommit=True) as conn:
         conn.execute(UPSTREAM_ROWS.read_text(encoding="utf-8"))
-    args = ["build", "--select", *SELECTION, *extra_args]
+    args = ["build", "--select", *SELECTION, *CAUTIOUS, *extra_args]
     dbt_runner.run_dbt(args, dsn, VARS, target_path=target, quiet=True)
 
 

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from cchc import dbt_runner
-from tests.dbt_index.kit import SELECTION, query
+from tests.dbt_index.kit import CAUTIOUS, SELECTION, query
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,7 @@ def core_dsn(warehouse_dsn, tmp_path_factory) -> str:
     # The core is tested in tests/dbt: here it only has to produce its tables.
     selection = [*SELECTION, "path:models/marts/online"]
     upstream = ["--select", *(f"+{selector}" for selector in selection), "--exclude", *selection]
-    for args in (["seed"], ["run", *upstream], ["build", "--select", *selection]):
+    for args in (["seed"], ["run", *upstream], ["build", "--select", *selection, *CAUTIOUS]):
         dbt_runner.run_dbt(args, warehouse_dsn, VARS, target_path=target, quiet=True)
     return warehouse_dsn
 
