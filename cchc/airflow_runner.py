@@ -418,7 +418,9 @@ def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
     full_log.parent.mkdir(parents=True, exist_ok=True)
     rescuer = _Rescuer(dsn, dag_id, datetime.now(UTC))
     resumes = int(_seconds("CCHC_RUN_RESUMES", 2))
-    with full_log.open("w", encoding="utf-8") as kept:
+    # Line-buffered: whoever follows the log (a person's `tail -f`, the fault tests) sees
+    # each line as it comes.
+    with full_log.open("w", encoding="utf-8", buffering=1) as kept:
         display = RunDisplay(full_log, total_feeds)
         init(dsn, kept)
         kept.flush()

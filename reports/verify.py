@@ -13,8 +13,8 @@ superseded since still counts as it did then) and the current reference data, bu
 
 Raw rows are never rewritten, so the same deliveries and the same dbt project give the
 same figures. When they do not, the comparison names each figure that differs and the
-recorded deliveries that are no longer what they were (gone, another content hash, fewer
-rows, reference data reloaded), and says whether the dbt project changed.
+recorded deliveries that are no longer what they were (gone, another content hash, their
+rows gone, reference data reloaded), and says whether the dbt project changed.
 """
 from __future__ import annotations
 
@@ -127,12 +127,13 @@ def _delivery_changes(conn: psycopg.Connection, edition: RecordedEdition
         """select load_id, source_kind, feed_unit_code, delivery, status, content_hash,
                   superseded_by
            from raw.deliveries where load_id = any(%s)""", (ids,))}
-    rows_now = dict(conn.execute(
-        """select load_id, count(distinct record_no) from (
-               select load_id, record_no from raw.case_snapshots where load_id = any(%(ids)s)
-               union all
-               select load_id, record_no from raw.case_events where load_id = any(%(ids)s)
-           ) kept group by load_id""", {"ids": ids}).fetchall())
+    # Whether each delivery still has rows: an exact count per delivery is not kept in
+    # raw's terms (a workbook's case and event sheets number their rows apart).
+    with_rows = {r[0] for r in conn.execute(
+        """select distinct load_id from raw.case_snapshots where load_id = any(%(ids)s)
+           union
+           select distinct load_id from raw.case_events where load_id = any(%(ids)s)""",
+        {"ids": ids})}
     current_reference = conn.execute("select min(load_id) from raw.ref_units").fetchone()[0]
     changes: list[DeliveryChange] = []
     reference: int | None = None
@@ -156,11 +157,10 @@ def _delivery_changes(conn: psycopg.Connection, edition: RecordedEdition
                         f"danh mục đã được nạp lại (nay là lô {current_reference}); chỉ danh "
                         "mục hiện hành còn được lưu nên bản dựng lại dùng danh mục đó"))
             continue
-        kept = rows_now.get(recorded.load_id, 0)
-        if kept != recorded.rows_loaded:
+        if recorded.rows_loaded and recorded.load_id not in with_rows:
             changes.append(DeliveryChange(
-                recorded.load_id, label, f"còn {kept} bản ghi trong raw, lúc công bố "
-                f"{recorded.rows_loaded}"))
+                recorded.load_id, label, f"không còn bản ghi nào trong raw (lúc công bố "
+                f"{recorded.rows_loaded} bản ghi)"))
         if recorded.status == "loaded" and status == "superseded":
             changes.append(DeliveryChange(
                 recorded.load_id, label,

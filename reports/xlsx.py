@@ -26,7 +26,7 @@ from reports.data import PeriodData, ReportData
 from reports.editions import Edition
 from reports.organisation import Organisation
 from reports.periods import Period
-from reports.text import LEAGUE_LABELS, SOURCE_LABELS, criterion_label, measure_unit
+from reports.text import LEAGUE_LABELS, SOURCE_LABELS, criterion_label, fmt_date, measure_unit
 
 COUNT_FORMAT = "#,##0"
 SCORE_FORMAT = "0.00"
@@ -336,7 +336,11 @@ def _edition_sheet(wb: Workbook, layout: PrintLayout, edition: Edition) -> None:
         ("Phiên bản phương pháp", edition.methodology_version),
         ("Lượt kiểm tra chất lượng", edition.quality_run_id),
         ("Số lô dữ liệu", len(edition.load_ids)),
+        ("Ngày chốt số liệu", fmt_date(edition.provenance.cutoff_date)),
+        ("Phiên bản dbt", edition.provenance.dbt_version),
+        ("Lần dựng kho dữ liệu", edition.provenance.marts_build),
         ("Mã băm số liệu (SHA-256)", edition.figures_hash),
+        ("Kiểm tra lại", f"cchc report --verify {edition.edition_id}"),
         ("Số liệu điều chỉnh so với lần trước", len(edition.changes)),
     ]
     for row_no, (label, value) in enumerate(rows, start=1):

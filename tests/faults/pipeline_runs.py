@@ -6,10 +6,12 @@ or `WAREHOUSE_DSN` when given. A small sample province keeps one run to a few mi
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +31,8 @@ class RunResult:
     returncode: int
     output: str
     seconds: float
+    # whether the fault (`then`) happened: a marker never seen would test nothing
+    faulted: bool = False
 
     def ended_cleanly_or_explained(self) -> bool:
         """Succeeded, or failed saying why and how to resume."""
@@ -57,30 +61,55 @@ def run_env(state_dir: Path, warehouse_dsn: str | None = None) -> dict[str, str]
     return env
 
 
+#: The first line of `cchc run`: where the run's whole output (Airflow, dbt) goes.
+_FULL_LOG = re.compile(r"full log: (?P<path>\S+)")
+
+
+def _follow(path: Path, proc: subprocess.Popen, when: Callable[[str], bool],
+            then: Callable[[subprocess.Popen], None], triggered: threading.Event) -> None:
+    """Read the run's log as it is written; `then(proc)` once at the first line `when`
+    accepts."""
+    while not path.exists() and proc.poll() is None:
+        time.sleep(0.1)
+    with path.open(encoding="utf-8", errors="replace") as log:
+        while proc.poll() is None:
+            line = log.readline()
+            if not line:
+                time.sleep(0.1)
+            elif when(line):
+                then(proc)
+                triggered.set()
+                return
+
+
 def cchc_run(env: dict[str, str], when: Callable[[str], bool] | None = None,
              then: Callable[[subprocess.Popen], None] | None = None) -> RunResult:
     """One `cchc run` in a process group of its own (as `make run` at a terminal);
-    `then(process)` is called once, after the first output line `when` accepts."""
+    `then(process)` is called once, after the first line of the run's full log (Airflow's
+    and the tasks' output: the terminal shows only the progress display) `when` accepts."""
     started = time.monotonic()
     lines: list[str] = []
+    triggered = threading.Event()
     with subprocess.Popen(
             [sys.executable, "-m", "cchc.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True) as proc:
         for line in proc.stdout:
             lines.append(line)
-            if when is not None and when(line):
+            if when is not None and (log := _FULL_LOG.search(line)):
+                threading.Thread(target=_follow, daemon=True, args=(
+                    Path(log["path"]), proc, when, then, triggered)).start()
                 when = None
-                then(proc)
             if time.monotonic() - started > RUN_LIMIT_SECONDS:
                 proc.kill()
                 raise AssertionError(f"cchc run still going after {RUN_LIMIT_SECONDS} s:\n"
                                      + "".join(lines[-40:]))
-    return RunResult(proc.returncode, "".join(lines), time.monotonic() - started)
+    return RunResult(proc.returncode, "".join(lines), time.monotonic() - started,
+                     triggered.is_set())
 
 
 class Nth:
-    """Accepts the n-th output line containing `marker`."""
+    """Accepts the n-th log line containing `marker`."""
 
     def __init__(self, marker: str, n: int) -> None:
         self.marker, self.left = marker, n

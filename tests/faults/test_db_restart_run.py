@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
 def _restart_mid_ingest(env, server: ThrowawayServer):
     run = cchc_run(env, when=mid_ingest(), then=lambda _run: server.restart())
+    assert run.faulted, "the server was never restarted"
     assert run.returncode == 0, run.output[-5000:]  # no rerun needed
     return run
 

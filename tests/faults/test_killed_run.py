@@ -18,7 +18,7 @@ def test_run_killed_then_rerun(tmp_path, clean_warehouse, moment):
     with throwaway_server(tmp_path / "server") as server:
         env = run_env(tmp_path / "state", server.dsn())
         killed = cchc_run(env, when=moment(), then=kill_process_group)
-        assert killed.returncode == -signal.SIGKILL, killed.output[-3000:]
+        assert killed.faulted and killed.returncode == -signal.SIGKILL, killed.output[-3000:]
 
         rerun = cchc_run(env)
 

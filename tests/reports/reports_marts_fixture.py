@@ -8,6 +8,7 @@ districts, one commune and one commune merged into it, for 2025 with ranks of 20
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import psycopg
@@ -465,3 +466,14 @@ def build_province(dsn: str) -> str:
         create_marts(conn)
         load_province(conn)
     return dsn
+
+
+def record_passing_run(conn: psycopg.Connection) -> None:
+    """A quality run for 2025 whose one blocking check passed: the gate is open."""
+    conn.execute(
+        """insert into quality.check_results (run_id, checked_at, suite, "check", passed,
+               observed, severity, report_year, suite_version, message_vi, message_en)
+           values (%s, now(), 'raw__case_snapshots', 'raw.case_snapshots.required_fields', true, 0,
+                   'blocking', 2025, '1', 'đạt', 'passed')""",
+        (uuid.uuid4(),),
+    )

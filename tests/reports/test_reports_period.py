@@ -19,13 +19,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 
 import openpyxl
 import psycopg
 import pymupdf
 import pytest
-from reports_marts_fixture import bieu06_row, insert
+from reports_marts_fixture import bieu06_row, insert, record_passing_run
 
 from reports.bieu06 import COUNT_COLUMNS
 from reports.periods import parse_period
@@ -49,13 +48,7 @@ def period_dsn(province_dsn):
             {"unit_code": "SNV", "period_year": 2025, "period_month": month, **bieu06_row(*v)}
             for month, v in SNV_Q3.items()
         ])
-        conn.execute(
-            """insert into quality.check_results (run_id, checked_at, suite, "check", passed,
-                   observed, severity, report_year, suite_version, message_vi, message_en)
-               values (%s, now(), 'raw__case_snapshots', 'raw.case_snapshots.required_fields', true, 0,
-                       'blocking', 2025, '1', 'đạt', 'passed')""",
-            (uuid.uuid4(),),
-        )
+        record_passing_run(conn)
     return province_dsn
 
 
