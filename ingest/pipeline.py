@@ -259,11 +259,15 @@ def ingest_feed(dsn: str, data_dir: str | os.PathLike, feed_unit_code: str,
 
 
 def ingest_workers() -> int:
-    """Feeds `ingest_all` loads at once, each in its own process: `CCHC_INGEST_WORKERS`,
-    by default the CPUs up to 4 (the warehouse, not Python, is then the limit)."""
+    """Feeds `ingest_all` loads at once, each in its own process: `CCHC_INGEST_WORKERS`.
+
+    1 by default: feeds then get their load ids in sources.yml order, which readers of
+    raw.deliveries (and the tests) rely on; a large backfill sets it to the CPUs (up to 4
+    pays on this warehouse: past that the server, not Python, is the limit).
+    """
     text = os.environ.get("CCHC_INGEST_WORKERS", "").strip()
     if not text:
-        return min(os.cpu_count() or 1, 4)
+        return 1
     if not text.isdigit() or int(text) < 1:
         raise IngestError(f"CCHC_INGEST_WORKERS must be a whole number from 1, not '{text}' /"
                           f" CCHC_INGEST_WORKERS phải là số nguyên từ 1, không phải '{text}'")
