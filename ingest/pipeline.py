@@ -111,35 +111,38 @@ def _open_file(feed: Feed, delivery: FileDelivery, refs: Refs):
 
 def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery,
                refs: Refs) -> DeliveryOutcome | None:
-    """Land one file unless its content was already settled; None when nothing changed."""
+    """Land one file unless its content was already settled; None when nothing changed.
+
+    Runs inside the caller's transaction, which holds the feed's lock (`_ingest_files`).
+    """
     content_hash = file_sha256(delivery.path)
-    with conn.transaction():
-        state.lock_feed(conn, feed.unit_code)
-        latest = state.latest_delivery(conn, feed.unit_code, delivery.name)
-        if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
+    latest = state.latest_delivery(conn, feed.unit_code, delivery.name)
+    if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
+        return None
+    try:
+        columns = (csv_source.read_columns(delivery, feed.encoding, refs)
+                   if feed.kind == "csv" else None)
+        # A savepoint: a file found unreadable part-way leaves none of its rows behind.
+        with conn.transaction():
+            records = columns.flagged if columns else _open_file(feed, delivery, refs)
+            load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
+                                           delivery.record_kind, delivery.day, content_hash)
+            accepted = (copy_mapped(conn, load_id, columns.record_kind, columns.record_nos,
+                                    columns.mapped) if columns else 0)
+            writer = RowWriter(conn, load_id)
+            for item in records:
+                writer.add(item)
+            writer.flush()
+            # With no earlier delivery of this name there is nothing to supersede.
+            return state.finish_delivery(conn, load_id, writer.counts(accepted),
+                                         (columns or records).extra_columns,
+                                         supersede=latest is not None)
+    except DeliveryProblem as problem:
+        if latest and latest == (problem.status, content_hash, problem.reason_en):
             return None
-        try:
-            with conn.transaction():
-                columns = (csv_source.read_columns(delivery, feed.encoding, refs)
-                           if feed.kind == "csv" else None)
-                records = columns.flagged if columns else _open_file(feed, delivery, refs)
-                load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
-                                               delivery.record_kind, delivery.day, content_hash)
-                accepted = (copy_mapped(conn, load_id, columns.record_kind, columns.record_nos,
-                                        columns.mapped) if columns else 0)
-                writer = RowWriter(conn, load_id)
-                for item in records:
-                    writer.add(item)
-                writer.flush()
-                extra_columns = (columns or records).extra_columns
-                return state.finish_delivery(conn, load_id, writer.counts(accepted),
-                                             extra_columns)
-        except DeliveryProblem as problem:
-            if latest and latest == (problem.status, content_hash, problem.reason_en):
-                return None
-            return state.record_unloaded(conn, feed.kind, feed.unit_code, delivery.name,
-                                         delivery.record_kind, delivery.day, content_hash,
-                                         problem)
+        return state.record_unloaded(conn, feed.kind, feed.unit_code, delivery.name,
+                                     delivery.record_kind, delivery.day, content_hash,
+                                     problem)
 
 
 def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
