@@ -16,13 +16,14 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
 import psycopg
 
 from ingest import reference, state
-from ingest.land import RowWriter, copy_mapped, copy_rows
+from ingest.land import MappedWriter, RowWriter, copy_rows
 from ingest.mapping import LOCAL_TZ, Refs
 from ingest.problems import DeliveryProblem, IngestError
 from ingest.registry import Feed, load_registry
@@ -109,11 +110,12 @@ def _open_file(feed: Feed, delivery: FileDelivery, refs: Refs):
     return xlsx_source.Workbook(delivery, refs)
 
 
-def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery,
-               refs: Refs) -> DeliveryOutcome | None:
+def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery, refs: Refs,
+               mapped_rows: MappedWriter) -> DeliveryOutcome | None:
     """Land one file unless its content was already settled; None when nothing changed.
 
-    Runs inside the caller's transaction, which holds the feed's lock (`_ingest_files`).
+    Runs inside the caller's transaction, which holds the feed's lock (`_ingest_files`);
+    rows the column path mapped go to `mapped_rows`, copied before that transaction ends.
     """
     content_hash = file_sha256(delivery.path)
     latest = state.latest_delivery(conn, feed.unit_code, delivery.name)
@@ -122,13 +124,14 @@ def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery,
     try:
         columns = (csv_source.read_columns(delivery, feed.encoding, refs)
                    if feed.kind == "csv" else None)
-        # A savepoint: a file found unreadable part-way leaves none of its rows behind.
-        with conn.transaction():
+        # A file read while it is written may turn out unreadable part-way: a savepoint
+        # leaves none of its rows behind. A file the column path read is checked whole.
+        with conn.transaction() if columns is None else nullcontext():
             records = columns.flagged if columns else _open_file(feed, delivery, refs)
             load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
                                            delivery.record_kind, delivery.day, content_hash)
-            accepted = (copy_mapped(conn, load_id, columns.record_kind, columns.record_nos,
-                                    columns.mapped) if columns else 0)
+            accepted = (mapped_rows.add(load_id, columns.record_kind, columns.record_nos,
+                                        columns.mapped) if columns else 0)
             writer = RowWriter(conn, load_id)
             for item in records:
                 writer.add(item)
@@ -156,19 +159,14 @@ def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
     refs = _refs(conn)
     outcomes = []
     for batch in _batches(deliveries):
-        failure = None
+        # A bad file is recorded with its reason and the batch goes on; anything else
+        # (the database gone, a bug) rolls the batch back, to be loaded again next run.
         with conn.transaction():
             state.lock_feed(conn, feed.unit_code)
-            for delivery in batch:
-                try:
-                    outcomes.append(_land_file(conn, feed, delivery, refs))
-                except Exception as error:  # noqa: BLE001 - re-raised once the batch commits
-                    # The file's savepoint is rolled back; the files before it commit, as
-                    # they did when each file had its own transaction.
-                    failure = error
-                    break
-        if failure is not None:
-            raise failure
+            mapped_rows = MappedWriter(conn)
+            outcomes += [_land_file(conn, feed, delivery, refs, mapped_rows)
+                         for delivery in batch]
+            mapped_rows.flush()
     return [o for o in outcomes if o is not None]
 
 
