@@ -111,14 +111,14 @@ def _open_file(feed: Feed, delivery: FileDelivery, refs: Refs):
 
 
 def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery, refs: Refs,
-               mapped_rows: MappedWriter) -> DeliveryOutcome | None:
+               latest: tuple | None, mapped_rows: MappedWriter) -> DeliveryOutcome | None:
     """Land one file unless its content was already settled; None when nothing changed.
 
     Runs inside the caller's transaction, which holds the feed's lock (`_ingest_files`);
-    rows the column path mapped go to `mapped_rows`, copied before that transaction ends.
+    `latest` is the newest earlier delivery of its name; rows the column path mapped go
+    to `mapped_rows`, copied before that transaction ends.
     """
     content_hash = file_sha256(delivery.path)
-    latest = state.latest_delivery(conn, feed.unit_code, delivery.name)
     if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
         return None
     try:
@@ -164,8 +164,9 @@ def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
         with conn.transaction():
             state.lock_feed(conn, feed.unit_code)
             mapped_rows = MappedWriter(conn)
-            outcomes += [_land_file(conn, feed, delivery, refs, mapped_rows)
-                         for delivery in batch]
+            latest = state.latest_deliveries(conn, feed.unit_code, [d.name for d in batch])
+            outcomes += [_land_file(conn, feed, delivery, refs, latest.get(delivery.name),
+                                    mapped_rows) for delivery in batch]
             mapped_rows.flush()
     return [o for o in outcomes if o is not None]
 
