@@ -16,13 +16,14 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
 import psycopg
 
 from ingest import reference, state
-from ingest.land import RowWriter, copy_mapped, copy_rows
+from ingest.land import MappedWriter, RowWriter, copy_rows
 from ingest.mapping import LOCAL_TZ, Refs
 from ingest.problems import DeliveryProblem, IngestError
 from ingest.registry import Feed, load_registry
@@ -109,37 +110,42 @@ def _open_file(feed: Feed, delivery: FileDelivery, refs: Refs):
     return xlsx_source.Workbook(delivery, refs)
 
 
-def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery,
-               refs: Refs) -> DeliveryOutcome | None:
-    """Land one file unless its content was already settled; None when nothing changed."""
+def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery, refs: Refs,
+               latest: tuple | None, mapped_rows: MappedWriter) -> DeliveryOutcome | None:
+    """Land one file unless its content was already settled; None when nothing changed.
+
+    Runs inside the caller's transaction, which holds the feed's lock (`_ingest_files`);
+    `latest` is the newest earlier delivery of its name; rows the column path mapped go
+    to `mapped_rows`, copied before that transaction ends.
+    """
     content_hash = file_sha256(delivery.path)
-    with conn.transaction():
-        state.lock_feed(conn, feed.unit_code)
-        latest = state.latest_delivery(conn, feed.unit_code, delivery.name)
-        if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
-            return None
-        try:
-            with conn.transaction():
-                columns = (csv_source.read_columns(delivery, feed.encoding, refs)
-                           if feed.kind == "csv" else None)
-                records = columns.flagged if columns else _open_file(feed, delivery, refs)
-                load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
-                                               delivery.record_kind, delivery.day, content_hash)
-                accepted = (copy_mapped(conn, load_id, columns.record_kind, columns.record_nos,
+    if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
+        return None
+    try:
+        columns = (csv_source.read_columns(delivery, feed.encoding, refs)
+                   if feed.kind == "csv" else None)
+        # A file read while it is written may turn out unreadable part-way: a savepoint
+        # leaves none of its rows behind. A file the column path read is checked whole.
+        with conn.transaction() if columns is None else nullcontext():
+            records = columns.flagged if columns else _open_file(feed, delivery, refs)
+            load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
+                                           delivery.record_kind, delivery.day, content_hash)
+            accepted = (mapped_rows.add(load_id, columns.record_kind, columns.record_nos,
                                         columns.mapped) if columns else 0)
-                writer = RowWriter(conn, load_id)
-                for item in records:
-                    writer.add(item)
-                writer.flush()
-                extra_columns = (columns or records).extra_columns
-                return state.finish_delivery(conn, load_id, writer.counts(accepted),
-                                             extra_columns)
-        except DeliveryProblem as problem:
-            if latest and latest == (problem.status, content_hash, problem.reason_en):
-                return None
-            return state.record_unloaded(conn, feed.kind, feed.unit_code, delivery.name,
-                                         delivery.record_kind, delivery.day, content_hash,
-                                         problem)
+            writer = RowWriter(conn, load_id)
+            for item in records:
+                writer.add(item)
+            writer.flush()
+            # With no earlier delivery of this name there is nothing to supersede.
+            return state.finish_delivery(conn, load_id, writer.counts(accepted),
+                                         (columns or records).extra_columns,
+                                         supersede=latest is not None)
+    except DeliveryProblem as problem:
+        if latest and latest == (problem.status, content_hash, problem.reason_en):
+            return None
+        return state.record_unloaded(conn, feed.kind, feed.unit_code, delivery.name,
+                                     delivery.record_kind, delivery.day, content_hash,
+                                     problem)
 
 
 def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
@@ -153,19 +159,15 @@ def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
     refs = _refs(conn)
     outcomes = []
     for batch in _batches(deliveries):
-        failure = None
+        # A bad file is recorded with its reason and the batch goes on; anything else
+        # (the database gone, a bug) rolls the batch back, to be loaded again next run.
         with conn.transaction():
             state.lock_feed(conn, feed.unit_code)
-            for delivery in batch:
-                try:
-                    outcomes.append(_land_file(conn, feed, delivery, refs))
-                except Exception as error:  # noqa: BLE001 - re-raised once the batch commits
-                    # The file's savepoint is rolled back; the files before it commit, as
-                    # they did when each file had its own transaction.
-                    failure = error
-                    break
-        if failure is not None:
-            raise failure
+            mapped_rows = MappedWriter(conn)
+            latest = state.latest_deliveries(conn, feed.unit_code, [d.name for d in batch])
+            outcomes += [_land_file(conn, feed, delivery, refs, latest.get(delivery.name),
+                                    mapped_rows) for delivery in batch]
+            mapped_rows.flush()
     return [o for o in outcomes if o is not None]
 
 
@@ -259,11 +261,15 @@ def ingest_feed(dsn: str, data_dir: str | os.PathLike, feed_unit_code: str,
 
 
 def ingest_workers() -> int:
-    """Feeds `ingest_all` loads at once, each in its own process: `CCHC_INGEST_WORKERS`,
-    by default the CPUs up to 4 (the warehouse, not Python, is then the limit)."""
+    """Feeds `ingest_all` loads at once, each in its own process: `CCHC_INGEST_WORKERS`.
+
+    1 by default: feeds then get their load ids in sources.yml order, which readers of
+    raw.deliveries (and the tests) rely on; a large backfill sets it to the CPUs (up to 4
+    pays on this warehouse: past that the server, not Python, is the limit).
+    """
     text = os.environ.get("CCHC_INGEST_WORKERS", "").strip()
     if not text:
-        return min(os.cpu_count() or 1, 4)
+        return 1
     if not text.isdigit() or int(text) < 1:
         raise IngestError(f"CCHC_INGEST_WORKERS must be a whole number from 1, not '{text}' /"
                           f" CCHC_INGEST_WORKERS phải là số nguyên từ 1, không phải '{text}'")
