@@ -78,7 +78,7 @@ docs: venv
 
 # Python (ruff), the SQL of the dbt project and inspection pack (SQLFluff, no database
 # needed), and undeclared imports (deptry); rules in pyproject.toml and .sqlfluff.
-LINT_PY := cchc ingest expectations reports sampledata dags tests web benchmarks
+LINT_PY := cchc ingest expectations reports sampledata dags tests web dbt/scripts
 LINT_SQL := dbt/models dbt/macros dbt/tests inspection
 lint: venv
 	@$(VENV)/bin/ruff check $(LINT_PY)

@@ -6,8 +6,8 @@ It serves `GET /<unit_code>/v1/hoso?capNhatTu=&trang=&soLuong=` from
 `MaHoSo`, paged by page number over the live data, exactly as the real platforms do.
 
 Faults (`Faults`, changeable while serving): 401 for chosen units, 429 with Retry-After
-for the next N requests, chosen statuses on a given page, and a case updated between
-two pages (it moves to the end, shifting the pages behind it: the live-paging hazard).
+for the next N requests, chosen statuses on a given page, pages whose body breaks off
+halfway, and a case updated between two pages (it moves to the end, shifting the pages behind it: the live-paging hazard).
 
     python -m sampledata.api_emulator <dataset_dir> --port 18080 --token-env-prefix API_TOKEN_
 
@@ -33,13 +33,18 @@ from urllib.parse import parse_qs, urlsplit
 _PATH = re.compile(r"^/(?P<unit>[A-Za-z0-9._-]{1,32})/v1/hoso$")
 
 
+#: Marks an answer whose body `_send` cuts off (never sent as a header).
+_CUT_BODY = "x-emulator-cut-body"
+
+
 @dataclass
 class Faults:
     """What the emulator does wrong; the emulator consumes one-shot faults as they fire."""
 
     unauthorized_units: set[str] = field(default_factory=set)
     throttle_requests: int = 0          # the next N requests answer 429
-    retry_after: int = 1                # seconds, in the 429's Retry-After header
+    retry_after: int | str = 1          # the 429's Retry-After: seconds, or an HTTP date
+    cut_body_requests: int = 0          # the next N pages break off halfway through the body
     page_errors: dict[int, list[int]] = field(default_factory=dict)  # page → statuses, in turn
     fail_after_requests: int | None = None  # once this many were answered, fail the rest …
     fail_status: int = 503                  # … with this status (an outage mid-window)
@@ -153,6 +158,9 @@ class ApiEmulator:
         elif faults.update_after_request == served + 1:
             faults.update_after_request = None
             self._update(unit, faults.update_case)
+        if faults.cut_body_requests > 0:
+            faults.cut_body_requests -= 1
+            return 200, {_CUT_BODY: "1"}, body
         return 200, {}, body
 
     def _update(self, unit: str, case_code: str | None) -> None:
@@ -186,12 +194,17 @@ class ApiEmulator:
                 except UnicodeEncodeError:
                     # A lone surrogate has no UTF-8 form: JSON carries it as a \udXXX escape.
                     data = json.dumps(body).encode("ascii")
+                cut = headers.pop(_CUT_BODY, None) is not None
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
+                if cut:  # the connection drops mid-page: half the promised bytes, then closed
+                    self.wfile.write(data[: len(data) // 2])
+                    self.close_connection = True
+                    return
                 self.wfile.write(data)
 
             def log_message(self, format, *args) -> None:

@@ -86,6 +86,8 @@ def _retry_after_seconds(value: str | None) -> float | None:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None  # unreadable: fall back to our own backoff
+    if when.tzinfo is None:  # "-0000": a date in UTC whose sender did not say so
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 

@@ -2,6 +2,9 @@
 token, and a case updated while its pages are read."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
 import pytest
 
 from ingest.pipeline import ingest_feed, load_reference
@@ -44,6 +47,29 @@ def test_429_for_a_minute_waits_as_told_then_loads(dsn, data_dir, emulator):
     [outcome] = ingest_feed(dsn, data_dir, "T.A01", retry=RetryPolicy(sleep=sleeps.append))
 
     assert sleeps == [20, 20, 20]
+    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (7, 7, 0)
+
+
+def test_retry_after_as_an_http_date_is_honoured(dsn, data_dir, emulator):
+    # RFC 9110 allows either form; an HTTP date has whole seconds, so up to 1 s is lost.
+    emulator.faults = Faults(throttle_requests=1, retry_after=format_datetime(
+        datetime.now(UTC) + timedelta(seconds=30), usegmt=True))
+    sleeps = []
+
+    [outcome] = ingest_feed(dsn, data_dir, "T.A01", retry=RetryPolicy(sleep=sleeps.append))
+
+    assert len(sleeps) == 1 and 27 <= sleeps[0] <= 30
+    assert outcome.rows_loaded == 7
+
+
+def test_a_connection_dropped_mid_page_is_asked_again(dsn, data_dir, emulator):
+    emulator.faults = Faults(cut_body_requests=2)
+    sleeps = []
+
+    [outcome] = ingest_feed(dsn, data_dir, "T.A01",
+                            retry=RetryPolicy(base_delay=0.5, sleep=sleeps.append))
+
+    assert sleeps == [0.5, 1.0]
     assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_quarantined) == (7, 7, 0)
 
 
