@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import psycopg
 
 from ingest import quarantine
+from ingest.columns import Mapped, constant, copy_columns, numbered, table_kinds
 from ingest.mapping import CASE_COLUMNS, EVENT_COLUMNS
 from ingest.problems import RowProblem
 from ingest.state import Counts
@@ -75,9 +77,10 @@ class RowWriter:
                 copy_rows(self._conn, table, columns, rows)
                 rows.clear()
 
-    def counts(self) -> Counts:
-        """Records loaded and quarantined so far (call after `flush`)."""
-        return Counts(self._loaded, self._rejected)
+    def counts(self, loaded_elsewhere: int = 0) -> Counts:
+        """Records loaded and quarantined so far (call after `flush`), plus the records
+        the column path loaded for the same delivery."""
+        return Counts(self._loaded + loaded_elsewhere, self._rejected)
 
 
 def copy_rows(conn: psycopg.Connection, table: str, columns, rows) -> None:
@@ -86,3 +89,24 @@ def copy_rows(conn: psycopg.Connection, table: str, columns, rows) -> None:
     with conn.cursor() as cur, cur.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+#: Column kinds of each raw table, read once per process (the schema is fixed).
+_TABLE_KINDS: dict[str, dict[str, str]] = {}
+_TABLES = {"case": "raw.case_snapshots", "event": "raw.case_events"}
+
+
+def copy_mapped(conn: psycopg.Connection, load_id: int, record_kind: str,
+                record_nos: np.ndarray, mapped: dict[str, Mapped]) -> int:
+    """Binary COPY of records mapped by the column path; returns how many were written.
+
+    A file row's event_no is the column's default, 0 (only API records number events).
+    """
+    table = _TABLES[record_kind]
+    kinds = _TABLE_KINDS.get(table) or _TABLE_KINDS.setdefault(table, table_kinds(conn, table))
+    rows = len(record_nos)
+    columns = {"load_id": constant(kinds["load_id"], load_id, rows),
+               "record_no": numbered(kinds["record_no"], record_nos),
+               **{name: values.column(kinds[name]) for name, values in mapped.items()}}
+    copy_columns(conn, table, columns, rows)
+    return rows

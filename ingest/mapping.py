@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -185,46 +186,79 @@ def check_procedure(field: str, code: str, refs: Refs) -> str:
     return code
 
 
+@dataclass(frozen=True)
+class Rule:
+    """How one delivered column becomes its stored value.
+
+    An empty cell is None, or `missing_value` when the column is required; any other
+    value goes through `convert`, or is kept as text when there is none. The row path
+    applies a rule to each row; the column path (`ingest.columns`) to each distinct value
+    of a column, or, for a text rule, to the column at once: one definition for both.
+    """
+
+    header: str
+    required: bool = False
+    convert: Callable[[object, Refs], object] | None = None
+
+    def __call__(self, value: object, refs: Refs | None) -> object:
+        if value is None:
+            if self.required:
+                raise RowProblem("missing_value", self.header)
+            return None
+        return _text(value) if self.convert is None else self.convert(value, refs)
+
+
+def _time(header: str, required: bool = False) -> Rule:
+    return Rule(header, required, lambda v, refs: parse_local_time(header, v))
+
+
+def _choice(header: str, labels: dict[str, object], required: bool = False) -> Rule:
+    return Rule(header, required, lambda v, refs: _label(header, v, labels))
+
+
+CASE_RULES: dict[str, Rule] = {rule.header: rule for rule in (
+    Rule("Mã hồ sơ", required=True),
+    Rule("Mã đơn vị", True, lambda v, refs: check_unit("Mã đơn vị", _text(v), refs)),
+    Rule("Mã TTHC", True, lambda v, refs: check_procedure("Mã TTHC", _text(v), refs)),
+    _choice("Hình thức nộp", CHANNELS),
+    _time("Ngày tiếp nhận"),
+    _time("Ngày hẹn trả"),
+    _time("Ngày có kết quả"),
+    _time("Ngày trả kết quả"),
+    _choice("Trạng thái", STATUSES, required=True),
+    _choice("Loại chủ hồ sơ", APPLICANT_TYPES),
+    Rule("Số giấy tờ"),
+    Rule("Họ tên"),
+    Rule("Số điện thoại"),
+    _choice("Thanh toán trực tuyến", YES_NO),
+    _choice("Số hóa kết quả", YES_NO),
+    _choice("Đánh giá", RATINGS),
+    _time("Ngày cập nhật", required=True),
+)}
+#: Checked before the other columns, so a row lacking one reports it first.
+CASE_KEY_HEADERS = ("Mã hồ sơ", "Mã đơn vị", "Mã TTHC", "Trạng thái", "Ngày cập nhật")
+
+EVENT_RULES: dict[str, Rule] = {rule.header: rule for rule in (
+    Rule("Mã hồ sơ", required=True),
+    _choice("Loại sự kiện", EVENT_LABELS, required=True),
+    _time("Thời điểm", required=True),
+    _time("Ngày hẹn trả mới"),
+    Rule("Đơn vị nhận"),
+    Rule("Lý do"),
+)}
+
+
 def map_case_row(row: dict[str, object], refs: Refs) -> tuple:
     """A case-file row {Vietnamese header: cleaned value} as a raw.case_snapshots tuple."""
-    h = {header: row.get(header) for header in CASE_HEADERS}
-    case_code = _text(_required("Mã hồ sơ", h["Mã hồ sơ"]))
-    unit_code = check_unit("Mã đơn vị", _text(_required("Mã đơn vị", h["Mã đơn vị"])), refs)
-    procedure = check_procedure("Mã TTHC", _text(_required("Mã TTHC", h["Mã TTHC"])), refs)
-    status = _label("Trạng thái", _required("Trạng thái", h["Trạng thái"]), STATUSES)
-    updated_at = parse_local_time("Ngày cập nhật", _required("Ngày cập nhật", h["Ngày cập nhật"]))
-    return (
-        case_code,
-        unit_code,
-        procedure,
-        _label("Hình thức nộp", h["Hình thức nộp"], CHANNELS),
-        parse_local_time("Ngày tiếp nhận", h["Ngày tiếp nhận"]),
-        parse_local_time("Ngày hẹn trả", h["Ngày hẹn trả"]),
-        parse_local_time("Ngày có kết quả", h["Ngày có kết quả"]),
-        parse_local_time("Ngày trả kết quả", h["Ngày trả kết quả"]),
-        status,
-        _label("Loại chủ hồ sơ", h["Loại chủ hồ sơ"], APPLICANT_TYPES),
-        _text(h["Số giấy tờ"]),
-        _text(h["Họ tên"]),
-        _text(h["Số điện thoại"]),
-        _label("Thanh toán trực tuyến", h["Thanh toán trực tuyến"], YES_NO),
-        _label("Số hóa kết quả", h["Số hóa kết quả"], YES_NO),
-        _label("Đánh giá", h["Đánh giá"], RATINGS),
-        updated_at,
-    )
+    key = {header: CASE_RULES[header](row.get(header), refs) for header in CASE_KEY_HEADERS}
+    return tuple(key[header] if header in key else rule(row.get(header), refs)
+                 for header, rule in CASE_RULES.items())
 
 
 def map_event_row(row: dict[str, object]) -> tuple:
     """An event-file row {Vietnamese header: cleaned value} as a raw.case_events tuple."""
-    return (
-        0,
-        _text(_required("Mã hồ sơ", row.get("Mã hồ sơ"))),
-        _label("Loại sự kiện", _required("Loại sự kiện", row.get("Loại sự kiện")), EVENT_LABELS),
-        parse_local_time("Thời điểm", _required("Thời điểm", row.get("Thời điểm"))),
-        parse_local_time("Ngày hẹn trả mới", row.get("Ngày hẹn trả mới")),
-        _text(row.get("Đơn vị nhận")),
-        _text(row.get("Lý do")),
-    )
+    # event_no 0: a file row is one event (API records number theirs).
+    return (0, *(rule(row.get(header), None) for header, rule in EVENT_RULES.items()))
 
 
 def check_header(headers: list[str], expected: dict[str, str], optional: frozenset[str],

@@ -1,23 +1,28 @@
 """Entry points of ingest (docs/architecture.md): reference data, one feed, every feed.
 
-Each delivery is landed in its own transaction, under a per-feed advisory lock, so runs
-are idempotent and may overlap: a file whose content was already loaded is skipped, a
+Each delivery is landed in its own savepoint, a feed's files in transactions of up to
+`BATCH_FILES`, under a per-feed advisory lock, so runs are idempotent and may overlap: a file whose content was already loaded is skipped, a
 changed one supersedes the earlier delivery, an incomplete or unreadable one is recorded
 with its reason and the feed's other deliveries still load.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
+import multiprocessing
 import os
-from collections.abc import Iterable
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
 import psycopg
 
 from ingest import reference, state
-from ingest.land import RowWriter, copy_rows
+from ingest.land import RowWriter, copy_mapped, copy_rows
 from ingest.mapping import LOCAL_TZ, Refs
 from ingest.problems import DeliveryProblem, IngestError
 from ingest.registry import Feed, load_registry
@@ -28,6 +33,9 @@ from ingest.sources import xlsx as xlsx_source
 from ingest.state import Counts, DeliveryOutcome
 
 REFERENCE_FEED = "REFERENCE"
+#: A feed's small daily files share a transaction (one commit, not one per file).
+BATCH_FILES = 64
+BATCH_BYTES = 64 << 20
 _REF_COLUMNS = {spec.table: tuple(spec.columns) for spec in reference.REF_FILES} | {
     "raw.ref_feeds": ("feed_unit_code", "kind", "unit_code", "valid_from", "valid_to"),
 }
@@ -43,9 +51,11 @@ class FeedsFailed(IngestError):
         super().__init__("Feeds failed / Nguồn dữ liệu lỗi:\n- " + "\n- ".join(lines))
 
 
-def _connect(dsn: str) -> psycopg.Connection:
-    # Autocommit: every unit of work below opens its own explicit transaction.
-    return psycopg.connect(dsn, autocommit=True)
+def _connect(dsn: str, feed: str | None = None) -> psycopg.Connection:
+    # Autocommit: every unit of work below opens its own explicit transaction. The
+    # application name shows in pg_stat_activity which feed a session is loading.
+    return psycopg.connect(dsn, autocommit=True,
+                           application_name=f"cchc-ingest {feed or 'reference'}")
 
 
 def _today() -> date:
@@ -110,15 +120,20 @@ def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery,
             return None
         try:
             with conn.transaction():
-                records = _open_file(feed, delivery, refs)
+                columns = (csv_source.read_columns(delivery, feed.encoding, refs)
+                           if feed.kind == "csv" else None)
+                records = columns.flagged if columns else _open_file(feed, delivery, refs)
                 load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
                                                delivery.record_kind, delivery.day, content_hash)
+                accepted = (copy_mapped(conn, load_id, columns.record_kind, columns.record_nos,
+                                        columns.mapped) if columns else 0)
                 writer = RowWriter(conn, load_id)
                 for item in records:
                     writer.add(item)
                 writer.flush()
-                return state.finish_delivery(conn, load_id, writer.counts(),
-                                             records.extra_columns)
+                extra_columns = (columns or records).extra_columns
+                return state.finish_delivery(conn, load_id, writer.counts(accepted),
+                                             extra_columns)
         except DeliveryProblem as problem:
             if latest and latest == (problem.status, content_hash, problem.reason_en):
                 return None
@@ -136,8 +151,37 @@ def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
     if not deliveries:
         return []
     refs = _refs(conn)
-    outcomes = [_land_file(conn, feed, d, refs) for d in deliveries]
+    outcomes = []
+    for batch in _batches(deliveries):
+        failure = None
+        with conn.transaction():
+            state.lock_feed(conn, feed.unit_code)
+            for delivery in batch:
+                try:
+                    outcomes.append(_land_file(conn, feed, delivery, refs))
+                except Exception as error:  # noqa: BLE001 - re-raised once the batch commits
+                    # The file's savepoint is rolled back; the files before it commit, as
+                    # they did when each file had its own transaction.
+                    failure = error
+                    break
+        if failure is not None:
+            raise failure
     return [o for o in outcomes if o is not None]
+
+
+def _batches(deliveries: list[FileDelivery]) -> Iterator[list[FileDelivery]]:
+    """Consecutive deliveries landed in one transaction: at most `BATCH_FILES` files and,
+    past the first, `BATCH_BYTES` bytes. Each keeps its own savepoint, load id and status."""
+    batch, size = [], 0
+    for delivery in deliveries:
+        file_size = delivery.path.stat().st_size
+        if batch and (len(batch) >= BATCH_FILES or size + file_size > BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(delivery)
+        size += file_size
+    if batch:
+        yield batch
 
 
 def _seen_at(conn: psycopg.Connection, feed: str, cursor: datetime) -> set[tuple[str, object]]:
@@ -210,30 +254,71 @@ def ingest_feed(dsn: str, data_dir: str | os.PathLike, feed_unit_code: str,
     """
     data_dir = Path(data_dir)
     feed = load_registry(data_dir).feed(feed_unit_code)
-    with _connect(dsn) as conn:
+    with _connect(dsn, feed.unit_code) as conn:
         return _ingest(conn, data_dir, feed, day_from, day_to, retry)
+
+
+def ingest_workers() -> int:
+    """Feeds `ingest_all` loads at once, each in its own process: `CCHC_INGEST_WORKERS`.
+
+    1 by default: feeds then get their load ids in sources.yml order, which readers of
+    raw.deliveries (and the tests) rely on; a large backfill sets it to the CPUs (up to 4
+    pays on this warehouse: past that the server, not Python, is the limit).
+    """
+    text = os.environ.get("CCHC_INGEST_WORKERS", "").strip()
+    if not text:
+        return 1
+    if not text.isdigit() or int(text) < 1:
+        raise IngestError(f"CCHC_INGEST_WORKERS must be a whole number from 1, not '{text}' /"
+                          f" CCHC_INGEST_WORKERS phải là số nguyên từ 1, không phải '{text}'")
+    return int(text)
+
+
+def _ingest_one(dsn: str, data_dir: Path, feed: Feed,
+                retry: api_source.RetryPolicy | None) -> list[DeliveryOutcome] | IngestError:
+    """One feed of `ingest_all`; its IngestError returned, so a worker process hands it back."""
+    try:
+        with _connect(dsn, feed.unit_code) as conn:
+            return _ingest(conn, data_dir, feed, None, None, retry)
+    except IngestError as error:
+        return error
+
+
+def _worker_start() -> None:
+    # A worker dies with the run that started it, as a serial run's work would.
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:
+            os._exit(1)
 
 
 def ingest_all(dsn: str, data_dir: str | os.PathLike, *,
                kinds: Iterable[str] = ("api", "csv", "xlsx"),
                retry: api_source.RetryPolicy | None = None) -> list[DeliveryOutcome]:
-    """Reference data, then every feed of the given kinds.
+    """Reference data, then every feed of the given kinds, `ingest_workers()` at a time.
 
     A failing feed does not stop the others; `FeedsFailed` is raised at the end, naming
-    each failed feed and carrying the outcomes of the rest.
+    each failed feed and carrying the outcomes of the rest (in sources.yml order).
     """
     data_dir = Path(data_dir)
     outcomes = [load_reference(dsn, data_dir)]
-    failures: dict[str, Exception] = {}
     kinds = set(kinds)
-    with _connect(dsn) as conn:
-        for feed in load_registry(data_dir).feeds:
-            if feed.kind not in kinds:
-                continue
-            try:
-                outcomes += _ingest(conn, data_dir, feed, None, None, retry)
-            except IngestError as error:
-                failures[feed.unit_code] = error
+    feeds = [feed for feed in load_registry(data_dir).feeds if feed.kind in kinds]
+    workers = min(ingest_workers(), len(feeds))
+    if workers <= 1:
+        results = [_ingest_one(dsn, data_dir, feed, retry) for feed in feeds]
+    else:
+        # spawn, not fork: the parent may hold threads and connections a fork would copy.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_worker_start) as pool:
+            results = list(pool.map(_ingest_one, [dsn] * len(feeds), [data_dir] * len(feeds),
+                                    feeds, [retry] * len(feeds)))
+    failures: dict[str, Exception] = {}
+    for feed, result in zip(feeds, results):
+        if isinstance(result, IngestError):
+            failures[feed.unit_code] = result
+        else:
+            outcomes += result
     if failures:
         raise FeedsFailed(outcomes, failures)
     return outcomes

@@ -10,13 +10,24 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from ingest.columns import Mapped, apply_rule, null_mask, positions, strings
 from ingest.land import Parsed
 from ingest.mapping import (
+    CASE_COLUMNS,
     CASE_HEADERS,
+    CASE_RULES,
+    EVENT_COLUMNS,
     EVENT_HEADERS,
+    EVENT_RULES,
     OPTIONAL_CASE_HEADERS,
     Refs,
     check_header,
@@ -75,8 +86,8 @@ def _records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
         ) from exc
 
 
-def check_complete(delivery: FileDelivery, encoding: str) -> None:
-    """Raise `not_loaded` unless the `.ok` marker is there and counts the file's records."""
+def _marker_count(delivery: FileDelivery) -> int:
+    """The record count the `.ok` marker holds; `not_loaded` when it is absent or not a count."""
     marker = delivery.path.with_name(delivery.name + ".ok")
     name = delivery.name
     if not marker.is_file():
@@ -90,15 +101,26 @@ def check_complete(delivery: FileDelivery, encoding: str) -> None:
             f"{name}: {marker.name} does not hold a record count (holds '{text[:20]}')",
             f"{name}: {marker.name} không ghi số bản ghi (nội dung '{text[:20]}')",
         )
-    # The header is one record too, hence the minus one.
-    actual = max(sum(1 for _ in _records(delivery.path, encoding)) - 1, 0)
-    if actual != int(text):
+    return int(text)
+
+
+def _check_count(delivery: FileDelivery, expected: int, actual: int) -> None:
+    if actual != expected:
+        name, marker = delivery.name, delivery.name + ".ok"
         raise not_loaded(
-            f"{name}: {marker.name} says {int(text)} records but the file holds {actual}"
+            f"{name}: {marker} says {expected} records but the file holds {actual}"
             " (cut short or still being written)",
-            f"{name}: {marker.name} ghi {int(text)} bản ghi nhưng tệp có {actual}"
+            f"{name}: {marker} ghi {expected} bản ghi nhưng tệp có {actual}"
             " (bị cắt ngắn hoặc đang ghi)",
         )
+
+
+def check_complete(delivery: FileDelivery, encoding: str) -> None:
+    """Raise `not_loaded` unless the `.ok` marker is there and counts the file's records."""
+    expected = _marker_count(delivery)
+    # The header is one record too, hence the minus one.
+    _check_count(delivery, expected,
+                 max(sum(1 for _ in _records(delivery.path, encoding)) - 1, 0))
 
 
 class CsvFile:
@@ -124,26 +146,187 @@ class CsvFile:
             self._records.close()
             raise
 
-    def __iter__(self) -> Iterator[Parsed]:
-        is_cases = self._delivery.record_kind == "cases"
-        for record_no, (line_no, fields) in enumerate(self._records, start=1):
-            original = dict(zip(self._header, fields))
-            # Fields beyond the header are kept by position, so quarantine loses nothing.
-            original.update({f"#{n}": v for n, v in enumerate(fields, start=1)
-                             if n > len(self._header)})
-            item = Parsed("case" if is_cases else "event", record_no, line_no, original)
-            try:
-                check_storable(original)
-                if len(fields) != len(self._header):
-                    raise RowProblem(
-                        "too_many_fields" if len(fields) > len(self._header) else "too_few_fields",
-                        "(columns)", len(fields), header=len(self._header))
-                row = {h: clean(original[h]) for h in self._header}
-                if is_cases:
-                    item.case = map_case_row(row, self._refs)
-                else:
-                    item.events = [map_event_row(row)]
-            except RowProblem as problem:
-                item.problem = problem
-            yield item
+    @property
+    def header(self) -> list[str]:
+        """The delivered column names, trimmed, in file order."""
+        return self._header
 
+    def __iter__(self) -> Iterator[Parsed]:
+        for record_no, (line_no, fields) in enumerate(self._records, start=1):
+            yield self.parse_record(record_no, line_no, fields)
+
+    def parse_record(self, record_no: int, line_no: int, fields: list[str]) -> Parsed:
+        """One record (its fields in NFC, as delivered) mapped, or with its problem."""
+        is_cases = self._delivery.record_kind == "cases"
+        original = dict(zip(self._header, fields))
+        # Fields beyond the header are kept by position, so quarantine loses nothing.
+        original.update({f"#{n}": v for n, v in enumerate(fields, start=1)
+                         if n > len(self._header)})
+        item = Parsed("case" if is_cases else "event", record_no, line_no, original)
+        try:
+            check_storable(original)
+            if len(fields) != len(self._header):
+                raise RowProblem(
+                    "too_many_fields" if len(fields) > len(self._header) else "too_few_fields",
+                    "(columns)", len(fields), header=len(self._header))
+            row = {h: clean(original[h]) for h in self._header}
+            if is_cases:
+                item.case = map_case_row(row, self._refs)
+            else:
+                item.events = [map_event_row(row)]
+        except RowProblem as problem:
+            item.problem = problem
+        return item
+
+    def close(self) -> None:
+        """Stop reading the file (the column path has already read it)."""
+        self._records.close()
+
+
+#: Files up to this size are read whole by the column path; larger ones stream by row,
+#: so memory stays bounded whatever a vendor sends.
+COLUMN_PATH_MAX_BYTES = 256 << 20
+#: What `str.strip()` removes, so trimming a column trims exactly as `clean` trims a cell.
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # U+3000 is the last
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class CsvColumns:
+    """A complete CSV delivery read as columns: the rows every rule accepts, mapped, and
+    the others as the row path reads them (each with its problem)."""
+
+    extra_columns: list[str]
+    record_kind: str                     # 'case' or 'event'
+    rows: int                            # data records in the file
+    mapped: dict[str, Mapped]            # raw table column → values of the accepted rows
+    record_nos: np.ndarray               # record_no of each accepted row
+    flagged: list[Parsed]
+
+
+def read_columns(delivery: FileDelivery, encoding: str, refs: Refs) -> CsvColumns | None:
+    """The delivery through the column path, or None when only the row path reads it
+    exactly as sources.md §2.2 says (undecodable bytes, NUL, quoting the two parsers
+    might split differently, blank records, ragged rows, a file too large to hold).
+
+    Raises the row path's `DeliveryProblem`s, in its order: marker, count, header.
+    """
+    expected = _marker_count(delivery)
+    if delivery.path.stat().st_size > COLUMN_PATH_MAX_BYTES:
+        return None
+    try:
+        text = delivery.path.read_bytes().decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text:
+        return None
+    text = nfc(text)  # NFC does not reach across ';' or a line end, so per cell is the same
+    if not text or not _plain_quoting(text):
+        return None
+    table = _parse(text)
+    if table is None or table.num_rows == 0:
+        return None
+    cells = [table.column(i).combine_chunks() for i in range(table.num_columns)]
+    # The `csv` module refuses a field over its limit (counted before NFC, which composes
+    # at most four characters into one): such files are the row path's to reject.
+    if max(int(_byte_lengths(c).max()) for c in cells) > csv.field_size_limit() // 4:
+        return None
+    lines = _lines_per_record(cells) if '"' in text else np.ones(table.num_rows, np.int64)
+    ends = (text.count("\r") + text.count("\n") - text.count("\r\n")
+            + (0 if text.endswith(("\r", "\n")) else 1))
+    # Cells trimmed as `clean` trims them; an empty one becomes null (no value).
+    trimmed = [_empty_as_null(pc.utf8_trim(c, characters=_WHITESPACE)) for c in cells]
+    blank = np.logical_and.reduce([null_mask(t) for t in trimmed])
+    if int(lines.sum()) != ends or blank.any():
+        return None
+    _check_count(delivery, expected, table.num_rows - 1)
+    reader = CsvFile(delivery, encoding, refs)
+    reader.close()
+    header = reader.header
+    if [h.strip() for h in table.slice(0, 1).to_pylist()[0].values()] != header \
+            or len(set(header)) != len(header):
+        return None
+    is_cases = delivery.record_kind == "cases"
+    rules = CASE_RULES if is_cases else EVENT_RULES
+    columns = CASE_COLUMNS if is_cases else EVENT_COLUMNS[1:]
+    rows = table.num_rows - 1
+    by_header = {h: t.slice(1) for h, t in zip(header, trimmed)}
+    absent = strings([None] * rows)
+    mapped, failed = {}, np.zeros(rows, dtype=bool)
+    for (name, rule), column in zip(rules.items(), columns):
+        mapped[column], failed_here = apply_rule(by_header.get(name, absent), rule, refs)
+        failed |= failed_here
+    accepted = np.flatnonzero(~failed)
+    if len(accepted) < rows:
+        mapped = {name: column.take(accepted) for name, column in mapped.items()}
+    first_lines = 1 + np.cumsum(lines) - lines     # the physical line each record starts on
+    flagged = [reader.parse_record(int(i) + 1, int(first_lines[i + 1]),
+                                   [c[i + 1].as_py() for c in cells])
+               for i in np.flatnonzero(failed)]
+    return CsvColumns(reader.extra_columns, "case" if is_cases else "event", rows,
+                      mapped, accepted + 1, flagged)
+
+
+def _plain_quoting(text: str) -> bool:
+    """Whether every '"' opens and closes a whole field: the only quoting on which the
+    Arrow parser and the `csv` module are known to agree."""
+    if '"' not in text:
+        return True
+    quoted = 0
+    for match in _QUOTED.finditer(text):
+        start, end = match.span()
+        if (start and text[start - 1] not in ";\r\n") or (end < len(text)
+                                                          and text[end] not in ";\r\n"):
+            return False
+        quoted += match.group().count('"')
+    return quoted == text.count('"')
+
+
+def _parse(text: str) -> pa.Table | None:
+    """Every record, the header included, as string columns; None if rows are ragged."""
+    try:
+        return pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            # One thread: feeds already load in parallel processes (ingest_workers).
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False,
+                                            block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(delimiter=";", quote_char='"',
+                                              newlines_in_values='"' in text),
+            convert_options=pa_csv.ConvertOptions(
+                # Every cell as text (no type guessing); names beyond the last are unused.
+                column_types={f"f{i}": pa.string()
+                              for i in range(text.count(";", 0, _line_end(text)) + 1)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False, check_utf8=False),
+        )
+    except pa.ArrowInvalid:
+        return None
+
+
+def _empty_as_null(values: pa.Array) -> pa.Array:
+    """The same strings with the empty ones null, written into the validity bitmap
+    directly (a compute kernel costs more here)."""
+    if values.offset:
+        values = values.take(positions(np.arange(len(values))))  # a fresh, unsliced copy
+    _, offsets, data = values.buffers()
+    present = np.packbits(_byte_lengths(values) > 0, bitorder="little")
+    return pa.StringArray.from_buffers(len(values), offsets, data, pa.py_buffer(present))
+
+
+def _byte_lengths(values: pa.Array) -> np.ndarray:
+    """The UTF-8 length of each string, from the array's offsets."""
+    offsets = np.frombuffer(values.buffers()[1], np.int32)
+    return np.diff(offsets[values.offset:values.offset + len(values) + 1])
+
+
+def _line_end(text: str) -> int:
+    match = _NEWLINE.search(text)
+    return match.start() if match else len(text)
+
+
+def _lines_per_record(cells: list[pa.Array]) -> np.ndarray:
+    """Physical lines each record spans: one plus the line ends inside quoted fields."""
+    inside = sum(pc.count_substring_regex(c, r"\r\n|\r|\n").to_numpy(zero_copy_only=False)
+                 for c in cells)
+    return 1 + inside.astype(np.int64)
