@@ -413,6 +413,8 @@ def run(cases: int, out: Path, cache: Path, work: Path | None = None,
             "ratio_to_to_sql": round(rows_per_s / to_sql_rate, 2) if to_sql_rate else None,
             "peak_rss_mb": ingest["peak_rss_mb"],
             "rows_by_kind": by_kind,
+            # Feeds load in this many processes (ingest.pipeline; unset means one).
+            "workers": os.environ.get("CCHC_INGEST_WORKERS") or "1",
             "copy_rows": copy["rows"], "copy_files": copy["files"],
             "copy_files_refused": copy["files_refused"], "to_sql_sample_rows": to_sql["rows"],
         },
