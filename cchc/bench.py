@@ -413,6 +413,8 @@ def run(cases: int, out: Path, cache: Path, work: Path | None = None,
             "ratio_to_to_sql": round(rows_per_s / to_sql_rate, 2) if to_sql_rate else None,
             "peak_rss_mb": ingest["peak_rss_mb"],
             "rows_by_kind": by_kind,
+            # Feeds load in this many processes (ingest.pipeline; unset means one).
+            "workers": os.environ.get("CCHC_INGEST_WORKERS") or "1",
             "copy_rows": copy["rows"], "copy_files": copy["files"],
             "copy_files_refused": copy["files_refused"], "to_sql_sample_rows": to_sql["rows"],
         },
@@ -433,6 +435,102 @@ def run(cases: int, out: Path, cache: Path, work: Path | None = None,
     results.append(figures)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return figures
+
+
+# --- dbt alone at a larger scale: raw multiplied in SQL ----------------------------------
+
+#: record_no offset of each copy: far above any file's or API window's record count.
+_COPY_STRIDE = 10_000_000
+
+
+def _raw_columns(conn, table: str) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "select column_name from information_schema.columns where table_schema = 'raw'"
+        " and table_name = %s order by ordinal_position", (table,))]
+
+
+def _multiply_raw(conn, table: str, copies: int) -> None:
+    """Add copies k = 1 … copies-1 of every row, case codes suffixed `~k` (units, days
+    and deliveries unchanged), so the models see `copies` times the cases."""
+    columns = _raw_columns(conn, table)
+    exprs = [("case_code || '~' || k" if c == "case_code" else
+              f"record_no + k * {_COPY_STRIDE}" if c == "record_no" else c) for c in columns]
+    listed = ", ".join(columns)
+    conn.execute(f"insert into raw.{table} ({listed}) select {', '.join(exprs)}"
+                 f" from raw.{table} cross join generate_series(1, {copies - 1}) as k"
+                 f" where record_no < {_COPY_STRIDE}")
+
+
+def _daily_delivery(conn, share: float) -> int:
+    """One day's delivery: a new snapshot (updated an hour later) of `share` of the cases,
+    as a loaded CSV delivery; returns its rows."""
+    feed, day = conn.execute(
+        "select feed_unit_code, max(delivery_day) from raw.deliveries where source_kind = 'csv'"
+        " and status = 'loaded' group by 1 order by 2 desc limit 1").fetchone()
+    load_id = conn.execute(
+        "insert into raw.deliveries (source_kind, feed_unit_code, delivery, record_kind,"
+        " delivery_day, status) values ('csv', %s, 'hoso_bench_daily.csv', 'cases', %s,"
+        " 'loading') returning load_id", (feed, day)).fetchone()[0]
+    columns = _raw_columns(conn, "case_snapshots")
+    exprs = [("%(load_id)s" if c == "load_id" else
+              "row_number() over (order by case_code)" if c == "record_no" else
+              "updated_at + interval '1 hour'" if c == "updated_at" else c) for c in columns]
+    rows = conn.execute(
+        f"insert into raw.case_snapshots ({', '.join(columns)})"
+        f" select {', '.join(exprs)} from (select distinct on (case_code) *"
+        "  from raw.case_snapshots where abs(hashtext(case_code)) %% 10000 < %(cut)s"
+        "  order by case_code, updated_at desc) as latest",
+        {"load_id": load_id, "cut": int(share * 10_000)}).rowcount
+    conn.execute("update raw.deliveries set status = 'loaded', rows_read = %s,"
+                 " rows_loaded = %s where load_id = %s", (rows, rows, load_id))
+    return rows
+
+
+def dbt_at_scale(database: str, copies: int, out: Path, daily_share: float = 0.005) -> dict:
+    """On a bench database kept with its raw tables (`--keep-database`): multiply raw by
+    `copies`, then time a full `dbt build` and an incremental one after a day's delivery
+    touching `daily_share` of the cases. Appends the figures to `out`."""
+    import psycopg
+
+    from cchc import embedded_pg
+    from cchc.credentials import generated_secret
+
+    admin = os.environ.get("WAREHOUSE_DSN") or embedded_pg.ensure_running().dsn("postgres")
+    from cchc.warehouse import with_dbname
+
+    dsn = with_dbname(admin, database)
+    env = {**os.environ, "WAREHOUSE_DSN": dsn, "CCHC_APPLICANT_KEY": os.environ.get(
+        "CCHC_APPLICANT_KEY") or generated_secret("sample-applicant.key")}
+    target = str(state_dir() / "bench" / f"dbt-scale-{database}" / "target")
+    load_at_start = os.getloadavg()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        started = time.monotonic()
+        for table in ("case_snapshots", "case_events"):
+            _multiply_raw(conn, table, copies)
+            conn.execute(f"analyze raw.{table}")
+        multiply_seconds = time.monotonic() - started
+        snapshots, cases = conn.execute(
+            "select count(*), count(distinct case_code) from raw.case_snapshots").fetchone()
+    _say(f"raw multiplied by {copies}: {cases} cases, {snapshots} snapshots; dbt build …")
+    full = measured("dbt", env, target=target)
+    _say(f"dbt build: {full['seconds']} s; a day's delivery, dbt build again …")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        daily_rows = _daily_delivery(conn, daily_share)
+    daily = measured("dbt", env, target=target)
+    _say(f"daily dbt build: {daily['seconds']} s")
+    figures = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": _machine(),
+        "load_average_at_start": [round(x, 2) for x in load_at_start],
+        "cases": cases, "snapshots": snapshots, "copies": copies,
+        "multiply_seconds": round(multiply_seconds, 1),
+        "dbt_full": {k: full[k] for k in ("seconds", "peak_rss_mb", "seconds_by_type", "slowest")},
+        "dbt_daily": {"rows": daily_rows, **{k: daily[k] for k in (
+            "seconds", "peak_rss_mb", "seconds_by_type", "slowest")}},
+    }
+    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else []
+    out.write_text(json.dumps([*results, figures], indent=2, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
     return figures
 
 
@@ -480,12 +578,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="generate (or find) the cached province and stop")
     parser.add_argument("--keep-database", action="store_true",
                         help="leave the run's database on the server (dropped by default)")
+    parser.add_argument("--dbt-scale", nargs=2, metavar=("DATABASE", "COPIES"),
+                        help="time dbt alone on a kept bench database, raw multiplied")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--params", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.step:  # a child: one step, its result and peak RSS as the last line
         result = STEPS[args.step](**json.loads(args.params))
         print(json.dumps({**result, "peak_rss_mb": _peak_rss_mb()}))
+        return 0
+    if args.dbt_scale:
+        figures = dbt_at_scale(args.dbt_scale[0], int(args.dbt_scale[1]),
+                               PROJECT_ROOT / "benchmarks" / "dbt_scale.json")
+        print(json.dumps(figures, indent=2, ensure_ascii=False))
         return 0
     if args.generate_only:
         print(cached_sample(args.cases, args.cache))

@@ -264,11 +264,8 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, years: tuple[int, ..
     reference.mkdir(parents=True)
 
     # Appointments of late-December cases fall in the next year: the calendar covers it too.
-    # Its arithmetic runs further: at a million cases a year the rare long procedure with a
-    # second apology letter counts working days past the year after next. Dates that fit
-    # the shorter span come out the same.
     calendar_rows = official_calendar((*years, years[-1] + 1))
-    cal = WorkCalendar(calendar_rows, date(years[0], 1, 1), date(years[-1] + 10, 12, 31))
+    cal = WorkCalendar(calendar_rows, date(years[0], 1, 1), date(years[-1] + 2, 12, 31))
     if cases_per_year is not None:
         scale = scale_for(cases_per_year, UNITS, years, cal)
     months = [(y, m) for y in years for m in range(1, 13)]

@@ -69,10 +69,21 @@ class WorkCalendar:
     def add(self, day: date, n: int) -> date:
         """`workday_add(d, n)`: the n-th working day after (n < 0: before) `day`; n = 0 rolls forward."""
         if n == 0:
-            return self.days[bisect.bisect_left(self.days, day)]
+            return self._day_at(bisect.bisect_left(self.days, day))
         if n > 0:
-            return self.days[bisect.bisect_right(self.days, day) + n - 1]
+            return self._day_at(bisect.bisect_right(self.days, day) + n - 1)
         return self.days[bisect.bisect_left(self.days, day) + n]
+
+    def _day_at(self, index: int) -> date:
+        """The index-th working day, extending the span a year at a time when it ends before:
+        at a million cases a year the rare long case (paused, apologised for twice) counts
+        days past it. Beyond the official rows the weekday rule alone decides."""
+        while index >= len(self.days):
+            start = self.last + timedelta(1)
+            self.last = date(start.year, 12, 31)
+            self.days += [start + timedelta(n) for n in range((self.last - start).days + 1)
+                          if self.is_workday(start + timedelta(n))]
+        return self.days[index]
 
     def between(self, a: date, b: date) -> int:
         """`workdays_between(a, b)`: working days w with a < w <= b."""
