@@ -286,11 +286,11 @@ def _ingest_one(dsn: str, data_dir: Path, feed: Feed,
         return error
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     # A worker dies with the run that started it, as a serial run's work would.
     if sys.platform == "linux":
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:
+        if os.getppid() != parent:  # the run ended before the signal was armed
             os._exit(1)
 
 
@@ -312,7 +312,7 @@ def ingest_all(dsn: str, data_dir: str | os.PathLike, *,
     else:
         # spawn, not fork: the parent may hold threads and connections a fork would copy.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_worker_start) as pool:
+                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_ingest_one, [dsn] * len(feeds), [data_dir] * len(feeds),
                                     feeds, [retry] * len(feeds)))
     failures: dict[str, Exception] = {}
