@@ -1,9 +1,10 @@
 """Entry points of ingest (docs/architecture.md): reference data, one feed, every feed.
 
-Each delivery is landed in its own savepoint, a feed's files in transactions of up to
-`BATCH_FILES`, under a per-feed advisory lock, so runs are idempotent and may overlap: a file whose content was already loaded is skipped, a
-changed one supersedes the earlier delivery, an incomplete or unreadable one is recorded
-with its reason and the feed's other deliveries still load.
+A feed's files land in transactions of up to `BATCH_FILES` files, each with its own
+delivery row, under a per-feed advisory lock, so runs are idempotent and may overlap: a
+file whose content was already loaded is skipped, a changed one supersedes the earlier
+delivery, an incomplete or unreadable one is recorded with its reason and the feed's
+other deliveries still load.
 """
 from __future__ import annotations
 
@@ -173,7 +174,7 @@ def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
 
 def _batches(deliveries: list[FileDelivery]) -> Iterator[list[FileDelivery]]:
     """Consecutive deliveries landed in one transaction: at most `BATCH_FILES` files and,
-    past the first, `BATCH_BYTES` bytes. Each keeps its own savepoint, load id and status."""
+    past the first, `BATCH_BYTES` bytes. Each keeps its own load id, hash and status."""
     batch, size = [], 0
     for delivery in deliveries:
         file_size = delivery.path.stat().st_size
