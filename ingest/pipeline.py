@@ -1,9 +1,10 @@
 """Entry points of ingest (docs/architecture.md): reference data, one feed, every feed.
 
-Each delivery is landed in its own savepoint, a feed's files in transactions of up to
-`BATCH_FILES`, under a per-feed advisory lock, so runs are idempotent and may overlap: a file whose content was already loaded is skipped, a
-changed one supersedes the earlier delivery, an incomplete or unreadable one is recorded
-with its reason and the feed's other deliveries still load.
+A feed's files land in transactions of up to `BATCH_FILES` files, each with its own
+delivery row, under a per-feed advisory lock, so runs are idempotent and may overlap: a
+file whose content was already loaded is skipped, a changed one supersedes the earlier
+delivery, an incomplete or unreadable one is recorded with its reason and the feed's
+other deliveries still load.
 """
 from __future__ import annotations
 
@@ -173,7 +174,7 @@ def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
 
 def _batches(deliveries: list[FileDelivery]) -> Iterator[list[FileDelivery]]:
     """Consecutive deliveries landed in one transaction: at most `BATCH_FILES` files and,
-    past the first, `BATCH_BYTES` bytes. Each keeps its own savepoint, load id and status."""
+    past the first, `BATCH_BYTES` bytes. Each keeps its own load id, hash and status."""
     batch, size = [], 0
     for delivery in deliveries:
         file_size = delivery.path.stat().st_size
@@ -286,11 +287,11 @@ def _ingest_one(dsn: str, data_dir: Path, feed: Feed,
         return error
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     # A worker dies with the run that started it, as a serial run's work would.
     if sys.platform == "linux":
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:
+        if os.getppid() != parent:  # the run ended before the signal was armed
             os._exit(1)
 
 
@@ -312,7 +313,7 @@ def ingest_all(dsn: str, data_dir: str | os.PathLike, *,
     else:
         # spawn, not fork: the parent may hold threads and connections a fork would copy.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_worker_start) as pool:
+                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_ingest_one, [dsn] * len(feeds), [data_dir] * len(feeds),
                                     feeds, [retry] * len(feeds)))
     failures: dict[str, Exception] = {}

@@ -33,31 +33,33 @@ state_changes as (
         case_code,
         event_type,
         event_date,
-        -- Starts and resumes alternate strictly, so the n-th resume closes the n-th start.
+        -- Starts and resumes alternate strictly, so the n-th resume closes the n-th start
+        -- and is the state change right after it. Read with lead(), not a self-join: the
+        -- planner cannot estimate this filtered window and chose a nested loop, quadratic
+        -- in the province's pauses (a minute at 200 k cases, hours at 10 M).
         row_number() over (
             partition by case_code, event_type order by event_at
-        ) as pause_no
+        ) as pause_no,
+        lead(event_type) over by_time as next_event_type,
+        lead(event_date) over by_time as next_event_date
 
     from pause_events
     where (event_type = 'TAM_DUNG' and coalesce(previous_event_type, 'TIEP_TUC') = 'TIEP_TUC')
         or (event_type = 'TIEP_TUC' and previous_event_type = 'TAM_DUNG')
+    window by_time as (partition by case_code order by event_at, event_type)
 
 ),
 
 pauses as (
 
     select
-        starts.case_code,
-        starts.pause_no,
-        starts.event_date as paused_on,
-        resumes.event_date as resumed_on
+        case_code,
+        pause_no,
+        event_date as paused_on,
+        case when next_event_type = 'TIEP_TUC' then next_event_date end as resumed_on
 
-    from state_changes as starts
-    left join state_changes as resumes
-        on starts.case_code = resumes.case_code
-        and starts.pause_no = resumes.pause_no
-        and resumes.event_type = 'TIEP_TUC'
-    where starts.event_type = 'TAM_DUNG'
+    from state_changes
+    where event_type = 'TAM_DUNG'
 
 )
 
