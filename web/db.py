@@ -12,14 +12,6 @@ class LoginRefused(Exception):
     """The warehouse refused the login name or password."""
 
 
-def server_conninfo(dsn: str) -> str:
-    """`dsn` without its user and password: where the warehouse is, nothing more."""
-    params = psycopg.conninfo.conninfo_to_dict(dsn)
-    for secret in ("user", "password", "passfile"):
-        params.pop(secret, None)
-    return psycopg.conninfo.make_conninfo(**params)
-
-
 def connect_as(server: str, login: str, password: str) -> psycopg.Connection:
     """A read-only connection to the warehouse at `server` as `login`.
 

@@ -9,8 +9,10 @@ import uuid
 import psycopg
 import pytest
 
-from cchc import cli, warehouse
+from cchc import warehouse
 from cchc.settings import STAGE_ROLES
+from cchc_app import cli
+from cchc_app.bootstrap import bootstrap
 
 #: What dbt builds, one object per schema the inspector must not read.
 _DBT_OBJECTS = {
@@ -52,8 +54,8 @@ def inspector(built):
 
 
 def test_bootstrap_is_idempotent(warehouse_dsn):
-    warehouse.bootstrap(warehouse_dsn)
-    warehouse.bootstrap(warehouse_dsn)
+    bootstrap(warehouse_dsn)
+    bootstrap(warehouse_dsn)
     with psycopg.connect(warehouse_dsn) as conn:
         schemas = {r[0] for r in conn.execute("select nspname from pg_namespace")}
     assert {"raw", "staging", "intermediate", "marts", "quality", "publish"} <= schemas

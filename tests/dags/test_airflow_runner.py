@@ -1,4 +1,4 @@
-"""cchc.airflow_runner: the configuration every Airflow process gets, and its fast paths."""
+"""cchc_app.airflow_config: the configuration every Airflow process gets, and its fast paths."""
 from __future__ import annotations
 
 import os

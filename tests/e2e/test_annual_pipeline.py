@@ -19,9 +19,10 @@ import psycopg
 import pymupdf
 import pytest
 
-from cchc import inspection, users, warehouse
+from cchc import users, warehouse
 from cchc.settings import DBT_PROJECT_DIR, STAGE_ROLES
 from cchc.warehouse import BOOTSTRAP_APP
+from cchc_app import inspection
 from expectations.severity import READINGS, SEVERITIES
 from tests.e2e.watch import (
     ConnectionSampler,
@@ -62,7 +63,7 @@ def pipeline_run(warehouse_dsn, server_dsn, tmp_path_factory):
     dbname = psycopg.conninfo.conninfo_to_dict(warehouse_dsn)["dbname"]
     with ConnectionSampler(server_dsn, dbname) as sampler:
         result = subprocess.run(
-            [sys.executable, "-m", "cchc.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
+            [sys.executable, "-m", "cchc_app.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
             env=env, capture_output=True, text=True, timeout=1500, check=False,
         )
     yield Run(result, state, warehouse.with_dbname(warehouse_dsn, airflow_db), sampler.seen,
@@ -344,7 +345,7 @@ def test_yearly_dag_publishes_a_past_year(pipeline, warehouse_dsn, monkeypatch):
 
     It rebuilds the marts for 2024, so it runs last in this module.
     """
-    from cchc import airflow_runner
+    from cchc_app.dag_run import run_dag
 
     _, state = pipeline
     monkeypatch.setenv("WAREHOUSE_DSN", warehouse_dsn)
@@ -353,7 +354,7 @@ def test_yearly_dag_publishes_a_past_year(pipeline, warehouse_dsn, monkeypatch):
     monkeypatch.setenv("CCHC_DATA_DIR", str(state / "sample" / "data"))
     out_dir = state / "reports-2024"
 
-    status = airflow_runner.run_dag("publish__annual_report", {"year": 2024, "out_dir": str(out_dir)})
+    status = run_dag("publish__annual_report", {"year": 2024, "out_dir": str(out_dir)})
 
     assert status == 0
     paths = [Path(p) for p in (out_dir / "LATEST.txt").read_text(encoding="utf-8").split()]

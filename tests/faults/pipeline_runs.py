@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cchc.progress import RESUME_HINT
+from cchc_app.progress import RESUME_HINT
 
 #: Every unit still delivers every month at this size; a run takes ~4 min on an idle machine.
 SAMPLE_SCALE = 0.02
@@ -64,7 +64,7 @@ def cchc_run(env: dict[str, str], when: Callable[[str], bool] | None = None,
     started = time.monotonic()
     lines: list[str] = []
     with subprocess.Popen(
-            [sys.executable, "-m", "cchc.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
+            [sys.executable, "-m", "cchc_app.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True) as proc:
         for line in proc.stdout:

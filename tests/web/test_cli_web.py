@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from web.db import server_conninfo
+from cchc.warehouse import server_conninfo
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ def _free_port() -> int:
 def test_cchc_web_serves_the_sign_in_page(web_warehouse):
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "cchc.cli", "web", "--port", str(port),
+        [sys.executable, "-m", "cchc_app.cli", "web", "--port", str(port),
          "--warehouse", server_conninfo(web_warehouse)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from cchc.warehouse import server_conninfo
 from tests.web.conftest import YEAR
-from web.db import connect_as, rows, server_conninfo
+from web.db import connect_as, rows
 from web.drill import LINKED_COLUMNS, PREDICATES, Period, case_list_query
 
 pytestmark = pytest.mark.slow

@@ -67,14 +67,14 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 def _prepare_warehouse() -> None:
     """The bootstrap: the one step that connects as the administrator."""
-    from cchc import warehouse
+    from cchc_app.bootstrap import bootstrap
 
-    warehouse.bootstrap(settings.warehouse_dsn())
+    bootstrap(settings.warehouse_dsn())
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from cchc import airflow_runner
     from cchc.credentials import generated_secret
+    from cchc_app.dag_run import run_dag
 
     conf: dict = {}
     if args.data_dir:
@@ -101,7 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _prepare_warehouse()
     conf.update({"data_dir": str(data_dir), "year": int(year), "out_dir": str(out_dir)})
     _say(f"running DAG {PIPELINE_DAG_ID} for {year} on {data_dir} …")
-    status = airflow_runner.run_dag(PIPELINE_DAG_ID, conf, total_feeds=_feed_count(data_dir))
+    status = run_dag(PIPELINE_DAG_ID, conf, total_feeds=_feed_count(data_dir))
     if status != 0:
         return status  # the progress display has said what failed and where to look
     latest = out_dir / "LATEST.txt"
@@ -164,14 +164,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from cchc import users
+    from cchc import users, warehouse
 
     _prepare_warehouse()
     admin = settings.warehouse_dsn()
     try:
         if args.action == "add":
             password = users.add_user(admin, args.name, args.role)
-            target = _server_of(admin)
+            target = warehouse.server_of(admin)
             _say(f"login {args.name} (role {args.role}) created on {target}. Its password is "
                  "shown only now; hand it over privately:")
             print(password)
@@ -187,16 +187,8 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def _server_of(dsn: str) -> str:
-    """host:port/dbname of a DSN, without its user or password."""
-    import psycopg
-
-    p = psycopg.conninfo.conninfo_to_dict(dsn)
-    return f"{p.get('host') or 'localhost'}:{p.get('port') or 5432}/{p.get('dbname')}"
-
-
 def cmd_airflow(args: argparse.Namespace) -> int:
-    from cchc import airflow_runner
+    from cchc_app import airflow_runner
 
     _prepare_warehouse()
     return airflow_runner.standalone()

@@ -1,0 +1,86 @@
+"""One DAG run with `airflow dags test`: its log file, the progress display fed from its
+output, and the watchdog that stops it when it can no longer end by itself."""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import threading
+from datetime import UTC, datetime
+
+from cchc import settings
+from cchc.marts_lock import RUN_PID_ENV
+from cchc_app.airflow_config import AIRFLOW_BIN, airflow_home, init, process_env
+from cchc_app.dag_watch import Watch, label
+from cchc_app.progress import RunDisplay
+from cchc_app.rescue import Rescuer, terminate
+
+
+def _pump(stream, lines: queue.Queue) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _next_line(lines: queue.Queue) -> str | None:
+    """The next output line; "" when none came within a second (time to check the watch)."""
+    try:
+        return lines.get(timeout=1.0)
+    except queue.Empty:
+        return ""
+
+
+def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
+            total_feeds: int | None = None) -> int:
+    """Run one DAG run with `airflow dags test`; return its exit status (0: the run succeeded).
+
+    The migrations' and the run's own output (Airflow, dbt) go to a log file under
+    `<AIRFLOW_HOME>/runs/`; the terminal gets the progress display (`cchc.progress`),
+    with a bar over `total_feeds` when given. The run uses the warehouse of
+    `cchc.settings.warehouse_dsn()`. `logical_date` picks the data interval: a daily
+    ingest run at D covers the day before D.
+    A run that can no longer end by itself (see `_Watch`) is stopped: it never hangs.
+    """
+    dsn = settings.warehouse_dsn()
+    cmd = [str(AIRFLOW_BIN), "dags", "test", dag_id]
+    if logical_date is not None:
+        cmd.append(logical_date.isoformat() if isinstance(logical_date, datetime) else logical_date)
+    cmd += ["--conf", json.dumps(conf)]
+    full_log = airflow_home() / "runs" / f"{dag_id}-{datetime.now():%Y%m%dT%H%M%S}.log"
+    full_log.parent.mkdir(parents=True, exist_ok=True)
+    watch = Watch()
+    rescuer = Rescuer(dsn, dag_id, datetime.now(UTC))
+    stopped: str | None = None
+    lines: queue.Queue = queue.Queue()
+    with full_log.open("w", encoding="utf-8") as kept:
+        display = RunDisplay(full_log, total_feeds)
+        init(dsn, kept)
+        kept.flush()
+        with subprocess.Popen(
+                cmd, env={**process_env(dsn), RUN_PID_ENV: str(os.getpid())},
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as proc:
+            threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+            try:
+                while (line := _next_line(lines)) is not None:
+                    if line:
+                        kept.write(line)
+                        watch.saw(line)
+                        display.feed(line)
+                    elif watch.current and watch.silent_for() > watch.silence_seconds:
+                        stopped = (f"tác vụ {label(watch.current)} không ghi gì trong "
+                                   f"{watch.silence_seconds:.0f} giây (treo khi chờ cơ sở dữ liệu?)")
+                    elif watch.silent_for() > watch.stall_seconds:
+                        stopped = rescuer.check(watch)
+                    if stopped:
+                        terminate(proc)
+                        break
+            except BaseException:  # Ctrl-C included: never leave `dags test` running behind us
+                terminate(proc)
+                raise
+    if stopped:
+        rescuer.fail_run()
+    # A stopped run's exit status is our SIGTERM's; report a plain failure instead.
+    status = 0 if proc.returncode == 0 and not stopped else max(proc.returncode, 0) or 1
+    display.finish(status, reason=stopped)
+    return status
