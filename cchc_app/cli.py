@@ -13,8 +13,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cchc import settings
@@ -74,9 +76,9 @@ def _prepare_warehouse() -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from cchc.credentials import generated_secret
-    from cchc_app.dag_run import run_dag
+    from cchc_app.dag_run import run_dag, task_result
 
-    conf: dict = {}
+    api_emulator: contextlib.AbstractContextManager = contextlib.nullcontext()
     if args.data_dir:
         try:
             settings.applicant_key()
@@ -92,28 +94,47 @@ def cmd_run(args: argparse.Namespace) -> int:
         info = _generate_sample(settings.sample_dir(), args.sample_scale)
         data_dir = Path(info.data_dir)
         year = args.year or SAMPLE_YEARS[-1]
-        conf["api_emulator_dir"] = str(info.api_dataset_dir)
         # The emulator accepts the sample's own tokens; real feeds bring theirs in the environment.
         for _unit, (token_env, token) in sorted(info.api_feeds.items()):
             os.environ.setdefault(token_env, token)
+        api_emulator = _sample_api(data_dir, info.api_dataset_dir)
     out_dir = settings.reports_dir() / str(year)
     _say("starting the warehouse database …")
     _prepare_warehouse()
-    conf.update({"data_dir": str(data_dir), "year": int(year), "out_dir": str(out_dir)})
+    conf = {"data_dir": str(data_dir), "year": int(year), "out_dir": str(out_dir)}
     _say(f"running DAG {PIPELINE_DAG_ID} for {year} on {data_dir} …")
-    status = run_dag(PIPELINE_DAG_ID, conf, total_feeds=_feed_count(data_dir))
+    started = datetime.now(UTC)
+    with api_emulator:
+        status = run_dag(PIPELINE_DAG_ID, conf, total_feeds=_feed_count(data_dir))
     if status != 0:
         return status  # the progress display has said what failed and where to look
-    latest = out_dir / "LATEST.txt"
-    paths = latest.read_text(encoding="utf-8").split() if latest.exists() else []
+    paths = task_result(PIPELINE_DAG_ID, "build_report", started)
     if not paths:
-        _say(f"the pipeline finished but wrote no report paths to {latest}")
+        _say("the pipeline finished but its task build_report returned no report paths")
         return 1
     # The HTML report (league tables first) is the one a person opens: it goes last.
     _say("report files:")
     for path in sorted(paths, key=lambda p: p.endswith(".html")):
         print(path)
     return 0
+
+
+def _sample_api(data_dir: Path, dataset_dir: Path) -> contextlib.AbstractContextManager:
+    """The sample's API emulator, serving every API feed of its sources.yml (one host and
+    port, /<unit>/v1/hoso) for the length of the run: the production ingest tasks only
+    ever call the feeds' base_url."""
+    from urllib.parse import urlsplit
+
+    from ingest.registry import load_registry
+    from sampledata.api_emulator import ApiEmulator
+
+    feeds = [feed for feed in load_registry(data_dir).feeds if feed.kind == "api"]
+    if not feeds:
+        return contextlib.nullcontext()
+    url = urlsplit(feeds[0].base_url)
+    # The emulator demands the token each feed's client sends: both come from token_env.
+    return ApiEmulator(dataset_dir, url.hostname, url.port or 80,
+                       tokens={feed.unit_code: feed.token() for feed in feeds})
 
 
 def _feed_count(data_dir: Path) -> int | None:

@@ -9,9 +9,12 @@ import subprocess
 import threading
 from datetime import UTC, datetime
 
+import psycopg
+
 from cchc import settings
 from cchc.marts_lock import RUN_PID_ENV
-from cchc_app.airflow_config import AIRFLOW_BIN, airflow_home, init, process_env
+from cchc.warehouse import with_dbname
+from cchc_app.airflow_config import AIRFLOW_BIN, airflow_home, init, metadata_db_name, process_env
 from cchc_app.dag_watch import Watch, label
 from cchc_app.progress import RunDisplay
 from cchc_app.rescue import Rescuer, terminate
@@ -84,3 +87,17 @@ def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
     status = 0 if proc.returncode == 0 and not stopped else max(proc.returncode, 0) or 1
     display.finish(status, reason=stopped)
     return status
+
+
+def task_result(dag_id: str, task_id: str, since: datetime) -> object:
+    """What task `task_id` returned (its XCom) in the newest `dags test` run of `dag_id`
+    started at or after `since`; None when there is no such value. How the CLI reads a
+    run's result: tasks hand results on by return value, never through files."""
+    with psycopg.connect(with_dbname(settings.warehouse_dsn(), metadata_db_name()),
+                         connect_timeout=10) as conn:
+        row = conn.execute(
+            "select x.value from xcom x join dag_run r on r.id = x.dag_run_id"
+            " where r.dag_id = %s and r.triggered_by = 'TEST' and r.run_after >= %s"
+            " and x.task_id = %s and x.map_index = -1 and x.key = 'return_value'"
+            " order by r.run_after desc limit 1", (dag_id, since, task_id)).fetchone()
+    return row[0] if row else None

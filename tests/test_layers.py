@@ -11,12 +11,14 @@ import pytest
 
 from cchc.paths import PROJECT_ROOT
 
-#: Bottom first. The base (`cchc`) imports no stage; the stages import the base (reports
-#: also reads expectations' severities, web the report's formats); the application — the
-#: CLI and Airflow runner (`cchc_app`), and the DAG files — sits on top of everything.
+#: Bottom first. The base (`cchc`) imports no stage; the stages import the base and the
+#: stages they read (expectations: ingest's registry and file names; reports: the
+#: severities; web: the report's formats); the application — the CLI and Airflow runner
+#: (`cchc_app`), and the DAG files — sits on top of everything.
 LAYERS: list[tuple[str, ...]] = [
     ("cchc",),
-    ("sampledata", "ingest", "expectations"),
+    ("sampledata", "ingest"),
+    ("expectations",),
     ("reports",),
     ("web",),
     ("cchc_app", "dags"),

@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from cchc.settings import LOCAL_TZ
 from ingest.land import Parsed
 from ingest.mapping import (
     EVENT_TYPES,
-    LOCAL_TZ,
     Refs,
     check_procedure,
     check_storable,

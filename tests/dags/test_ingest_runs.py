@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pendulum
 import psycopg
 import pytest
 
+from cchc.settings import LOCAL_TZ
 from cchc_app.dag_run import run_dag
 
 pytestmark = pytest.mark.slow
 
-LOCAL_TZ = pendulum.timezone("Asia/Ho_Chi_Minh")
 #: The daily run at midnight of 4 January covers 3 January.
 COVERS_3_JANUARY = datetime(2024, 1, 4, tzinfo=LOCAL_TZ)
 

@@ -9,13 +9,13 @@ received in the period, resolved in it, open the day before it starts, open at i
 """
 from __future__ import annotations
 
-import socket
 from urllib.parse import urlsplit
 
 import pytest
 
 from cchc import warehouse
 from cchc.dbt_runner import run_dbt
+from cchc.net import free_port
 from ingest.pipeline import ingest_feed, load_reference
 from ingest.registry import load_registry
 from sampledata.api_emulator import ApiEmulator
@@ -29,16 +29,10 @@ YEAR = 2025
 CUTOFF = "2025-12-31"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def province_dsn(warehouse_dsn, tmp_path_factory) -> str:
     sample = generate(tmp_path_factory.mktemp("sample"), seed=7, scale=0.05,
-                      api_port=_free_port())
+                      api_port=free_port())
     with pytest.MonkeyPatch.context() as env:
         for token_env, token in sample.api_feeds.values():
             env.setenv(token_env, token)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cchc.net import free_port
 from cchc_app.progress import RESUME_HINT
 
 #: Every unit still delivers every month at this size; a run takes ~4 min on an idle machine.
@@ -35,16 +35,10 @@ class RunResult:
         return self.returncode == 0 or ("THẤT BẠI" in self.output and RESUME_HINT in self.output)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 #: One emulator port for every run of this session: the port is written into the sample's
 #: sources.yml, so runs compared with each other must share it; other sessions on the
 #: machine (the default 18080) must not.
-API_PORT = _free_port()
+API_PORT = free_port()
 
 
 def run_env(state_dir: Path, warehouse_dsn: str | None = None) -> dict[str, str]:
