@@ -77,7 +77,7 @@ docs: venv
 	@$(PY) -m cchc_app.docs
 
 lint: venv
-	@$(VENV)/bin/ruff check cchc ingest expectations reports sampledata dags tests web
+	@$(VENV)/bin/ruff check cchc cchc_app ingest expectations reports sampledata dags tests web
 
 # Re-resolve the lock after changing pyproject.toml dependencies.
 lock: venv

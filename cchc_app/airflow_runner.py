@@ -1,17 +1,14 @@
 """How we start Airflow: the command line of local runs and of the containers.
 
-Airflow is configured only through environment variables computed here, so the local
-runs (`cchc run`, `cchc airflow standalone`, the tests) and the containers (the
-ENTRYPOINT of docker/Dockerfile) share one code path:
+Airflow is configured only through the environment variables of
+`cchc_app.airflow_config`, so the local runs (`cchc run`, `cchc airflow standalone`, the
+tests) and the containers (the ENTRYPOINT of docker/Dockerfile) share one code path:
 
-    python -m cchc_app.airflow_runner init                  bootstrap the warehouse, migrate the
-                                                        metadata DB, precompile dbt
+    python -m cchc_app.airflow_runner init                 bootstrap the warehouse, migrate
+                                                           the metadata DB, precompile dbt
     python -m cchc_app.airflow_runner dags-test DAG_ID [--conf JSON] [--logical-date ISO]
-    python -m cchc_app.airflow_runner standalone            UI + scheduler on a free local port
-    python -m cchc_app.airflow_runner serve COMPONENT ...   exec `airflow COMPONENT ...` (containers)
-
-State lives under `<state>/airflow` (`<repo>/.local/airflow` by default). The metadata
-database is `airflow` (override: CCHC_AIRFLOW_DB) on the warehouse's Postgres server.
+    python -m cchc_app.airflow_runner standalone           UI + scheduler on a free local port
+    python -m cchc_app.airflow_runner serve COMPONENT ...  exec `airflow COMPONENT ...`
 """
 from __future__ import annotations
 

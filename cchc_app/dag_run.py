@@ -39,7 +39,7 @@ def run_dag(dag_id: str, conf: dict, logical_date: datetime | str | None = None,
     """Run one DAG run with `airflow dags test`; return its exit status (0: the run succeeded).
 
     The migrations' and the run's own output (Airflow, dbt) go to a log file under
-    `<AIRFLOW_HOME>/runs/`; the terminal gets the progress display (`cchc.progress`),
+    `<AIRFLOW_HOME>/runs/`; the terminal gets the progress display (`cchc_app.progress`),
     with a bar over `total_feeds` when given. The run uses the warehouse of
     `cchc.settings.warehouse_dsn()`. `logical_date` picks the data interval: a daily
     ingest run at D covers the day before D.

@@ -60,7 +60,7 @@ def test_a_bad_sources_entry_names_file_entry_and_field_and_spares_the_other_fee
     sources = tmp_path / "reference" / "sources.yml"
     assert f"{sources}: unit H99.S04 (entry 4), (entry): Additional properties are not allowed " \
            "('encodng' was unexpected)" in broken.description
-    assert broken.timetable.summary == "None"
+    assert not broken.timetable.can_be_scheduled  # never runs by itself
     assert [task.task_id for task in broken.tasks] == ["invalid_feed"]
 
 
