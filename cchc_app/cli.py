@@ -78,7 +78,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from cchc.credentials import generated_secret
     from cchc_app.dag_run import run_dag, task_result
 
-    api_emulator: contextlib.AbstractContextManager = contextlib.nullcontext()
+    info = None
     if args.data_dir:
         try:
             settings.applicant_key()
@@ -97,14 +97,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         # The emulator accepts the sample's own tokens; real feeds bring theirs in the environment.
         for _unit, (token_env, token) in sorted(info.api_feeds.items()):
             os.environ.setdefault(token_env, token)
-        api_emulator = _sample_api(data_dir, info.api_dataset_dir)
     out_dir = settings.reports_dir() / str(year)
     _say("starting the warehouse database …")
     _prepare_warehouse()
     conf = {"data_dir": str(data_dir), "year": int(year), "out_dir": str(out_dir)}
     _say(f"running DAG {PIPELINE_DAG_ID} for {year} on {data_dir} …")
     started = datetime.now(UTC)
-    with api_emulator:
+    with _sample_api(data_dir, info.api_dataset_dir) if info else contextlib.nullcontext():
         status = run_dag(PIPELINE_DAG_ID, conf, total_feeds=_feed_count(data_dir))
     if status != 0:
         return status  # the progress display has said what failed and where to look

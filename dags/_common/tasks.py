@@ -91,11 +91,11 @@ def ingest_interval(unit_code: str, data_dir: str) -> list[str]:
     once the source finishes writing it; a rejected file fails without retrying, since
     only a new delivery from the unit can fix it.
     """
+    from ingest.pipeline import unsettled_deliveries
+
     context = get_current_context()
     day_from, day_to = interval_days(context["data_interval_start"], context["data_interval_end"])
     log.info("Unit %s: ingesting deliveries covering %s … %s", unit_code, day_from, day_to)
-    from ingest.pipeline import unsettled_deliveries
-
     outcomes = _ingest(data_dir, unit_code, day_from, day_to)
     unsettled = _on_database(
         lambda: unsettled_deliveries(_dsn("ingest"), unit_code, day_from, day_to),
@@ -121,10 +121,9 @@ def list_feeds(data_dir: str) -> list[str]:
 
 
 # One at a time: on the Department's two-core server parallel loads only contend for the
-# same raw tables. Delivery problems
-# are recorded, not raised, so this task fails only when the run itself broke — e.g. a
-# database restart hitting Airflow's own bookkeeping, which cchc.transient cannot redo:
-# one quick retry recovers that, even in the interactive run.
+# same raw tables. Delivery problems are recorded, not raised, so this task fails only when
+# the run itself broke — e.g. a database restart hitting Airflow's own bookkeeping, which
+# cchc.transient cannot redo: one quick retry recovers that, even in the interactive run.
 @task(max_active_tis_per_dagrun=1, map_index_template="{{ task.op_kwargs['unit_code'] }}",
       retries=1, retry_delay=timedelta(seconds=15))
 def ingest_feed(unit_code: str, data_dir: str) -> list[str]:
