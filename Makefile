@@ -24,7 +24,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@touch $@
 
 run: venv
-	@$(PY) -m cchc.cli run $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(if $(YEAR),--year $(YEAR))
+	@$(PY) -m cchc_app.cli run $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(if $(YEAR),--year $(YEAR))
 
 test: venv print-tools browser
 	@$(PY) -m pytest $(PYTEST_ARGS)
@@ -51,7 +51,7 @@ browser:
 	else echo "[make] the web app's browser tests need: sudo apt-get install chromium chromium-driver" >&2; fi
 
 web: venv
-	@$(PY) -m cchc.cli web
+	@$(PY) -m cchc_app.cli web
 
 # The long fault scenarios (whole `cchc run`s with the database restarted, processes
 # killed …), each compared with a clean run; README "Reliability". ~20 min on 2 cores.
@@ -59,26 +59,26 @@ test-faults: venv
 	@$(PY) -m pytest --run-faults tests/faults $(PYTEST_ARGS)
 
 sample-data: venv
-	@$(PY) -m cchc.cli sample-data
+	@$(PY) -m cchc_app.cli sample-data
 
 db-start: venv
-	@$(PY) -m cchc.cli db start
+	@$(PY) -m cchc_app.cli db start
 db-stop: venv
-	@$(PY) -m cchc.cli db stop
+	@$(PY) -m cchc_app.cli db stop
 db-status: venv
-	@$(PY) -m cchc.cli db status
+	@$(PY) -m cchc_app.cli db status
 
 airflow: venv
-	@$(PY) -m cchc.cli airflow standalone
+	@$(PY) -m cchc_app.cli airflow standalone
 
 # Inspectors' documentation (marts with Vietnamese labels, the inspection pack, dbt docs)
 # as static pages; prints the path of .local/docs/index.html.
 docs: venv
-	@$(PY) -m cchc.docs
+	@$(PY) -m cchc_app.docs
 
 # Python (ruff), the SQL of the dbt project and inspection pack (SQLFluff, no database
 # needed), and undeclared imports (deptry); rules in pyproject.toml and .sqlfluff.
-LINT_PY := cchc ingest expectations reports sampledata dags tests web dbt/scripts
+LINT_PY := cchc cchc_app ingest expectations reports sampledata dags tests web dbt/scripts
 LINT_SQL := dbt/models dbt/macros dbt/tests inspection
 lint: venv
 	@$(VENV)/bin/ruff check $(LINT_PY)
@@ -98,14 +98,14 @@ fuzz: venv
 		--hypothesis-show-statistics $(PYTEST_ARGS)
 
 # A generated province of BENCH_CASES cases a year through ingest, dbt and the report;
-# appends one object to benchmarks/results.json (cchc/bench.py, benchmarks/README.md).
+# appends one object to benchmarks/results.json (cchc_app/bench.py, benchmarks/README.md).
 BENCH_CASES ?= 1000000
 bench: venv
-	@$(PY) -m cchc.bench --cases $(BENCH_CASES)
+	@$(PY) -m cchc_app.bench --cases $(BENCH_CASES)
 
 bench-web: venv
 	@$(PY) -m web.benchmarks.bench_pages
 
 clean:
-	-@$(PY) -m cchc.cli db stop 2>/dev/null
+	-@$(PY) -m cchc_app.cli db stop 2>/dev/null
 	rm -rf .local

@@ -23,7 +23,7 @@ import os
 import secrets
 from pathlib import Path
 
-from cchc.settings import state_dir
+from cchc.paths import state_dir
 
 
 def secrets_dir() -> Path:

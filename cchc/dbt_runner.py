@@ -11,6 +11,12 @@ from pathlib import Path
 import psycopg
 
 from cchc.settings import DBT_PROJECT_DIR, STAGE_ROLES, applicant_key, state_dir
+from cchc.warehouse import login_dsn
+
+
+def dbt_manifest_path() -> Path:
+    """Where `precompile_dbt` writes the manifest the Cosmos task groups are built from."""
+    return state_dir() / "dbt" / "manifest" / "manifest.json"
 
 
 class DbtFailed(RuntimeError):
@@ -32,8 +38,6 @@ def dbt_env(dsn: str) -> dict[str, str]:
     into compiled SQL, the manifest and its logs. Without a key the models that hash fail
     with public.applicant_hash_key()'s message saying how to set it.
     """
-    from cchc.warehouse import login_dsn
-
     p = psycopg.conninfo.conninfo_to_dict(login_dsn(dsn, STAGE_ROLES["dbt"]))
     env = {
         "CCHC_PG_HOST": p.get("host") or "127.0.0.1",

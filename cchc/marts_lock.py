@@ -26,7 +26,7 @@ import psycopg
 #: Longer than any full build (the whole province builds in minutes): a lease this old
 #: belongs to a run that died without releasing it.
 STALE_AFTER = timedelta(hours=2)
-#: `cchc.airflow_runner.run_dag` puts its own process id here for the tasks it runs.
+#: `cchc_app.dag_run.run_dag` puts its own process id here for the tasks it runs.
 RUN_PID_ENV = "CCHC_RUN_PID"
 _LOCK_KEY = "cchc:marts_lease"
 

@@ -1,16 +1,29 @@
-"""Paths and settings shared by every stage.
-
-Everything the project creates at run time lives under `<repo>/.local/` (the embedded
-database, Airflow's home, generated sample data, reports), so a fresh clone has no state
-and `git clean -xfd` returns a machine to it.
-"""
+"""Settings shared by every stage: where things are (`cchc.paths`, re-exported here), which
+login each stage uses, the local time zone, the applicant key and the warehouse's DSN."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from zoneinfo import ZoneInfo
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+from cchc import embedded_pg
+from cchc.paths import (
+    DBT_PROJECT_DIR,
+    PROJECT_ROOT,
+    data_dir,
+    reports_dir,
+    sample_dir,
+    state_dir,
+)
+from cchc.warehouse import login_dsn
+
+__all__ = [
+    "APPLICANT_KEY_MISSING", "DBT_PROJECT_DIR", "LOCAL_TZ", "PROJECT_ROOT", "STAGE_ROLES",
+    "MissingApplicantKey", "applicant_key", "data_dir", "reports_dir", "sample_dir",
+    "state_dir", "warehouse_dsn",
+]
+
+#: The province's time zone: local days, years and schedules (UTC+7 all year, no DST).
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 #: The login each stage connects as (marts.md §Roles, docs/decisions.md §9). Only the
 #: bootstrap uses the administrator: WAREHOUSE_DSN, or the embedded server's superuser.
@@ -38,27 +51,6 @@ class MissingApplicantKey(RuntimeError):
     """CCHC_APPLICANT_KEY is not set where a real run needs it."""
 
 
-def state_dir() -> Path:
-    """The folder for run-time state (overridable with CCHC_STATE_DIR, e.g. in tests)."""
-    return Path(os.environ.get("CCHC_STATE_DIR", PROJECT_ROOT / ".local")).resolve()
-
-
-def sample_dir() -> Path:
-    """Where the bundled sample province is generated."""
-    return state_dir() / "sample"
-
-
-def data_dir() -> Path:
-    """The Department's data directory (sources.md §1b): CCHC_DATA_DIR, else the sample's."""
-    configured = os.environ.get("CCHC_DATA_DIR")
-    return Path(configured) if configured else sample_dir() / "data"
-
-
-def reports_dir() -> Path:
-    """Default output folder of the annual report."""
-    return Path(os.environ.get("CCHC_REPORTS_DIR", state_dir() / "reports")).resolve()
-
-
 def warehouse_dsn(stage: str | None = None) -> str:
     """The warehouse connection string: `stage`'s own login (see STAGE_ROLES), or with no
     stage the administrator's, which only the bootstrap uses.
@@ -73,14 +65,10 @@ def warehouse_dsn(stage: str | None = None) -> str:
     if stage is None and configured:
         return configured
     if not configured:
-        from cchc import embedded_pg
-
         server = embedded_pg.ensure_running()
         if stage is None:
             return server.dsn(embedded_pg.WAREHOUSE_DB)
         configured = server.address(embedded_pg.WAREHOUSE_DB)
-    from cchc.warehouse import login_dsn
-
     return login_dsn(configured, STAGE_ROLES[stage])
 
 

@@ -1,22 +1,24 @@
-"""The warehouse database: connections, logins and the idempotent bootstrap of its layout."""
+"""The warehouse database: connection strings, logins, databases on a server, and the
+layout steps of the bootstrap that belong to no stage (schemas and roles, grants).
+
+The one place that reads and writes DSNs: everything else goes through these helpers, on
+psycopg's `conninfo` (key/value and URL spellings alike, query parameters kept).
+"""
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import psycopg
+import sqlalchemy as sa
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from cchc.credentials import login_password
-from cchc.settings import STAGE_ROLES
 
 _BOOTSTRAP_SQL = Path(__file__).parent / "sql" / "bootstrap.sql"
 _GRANTS_SQL = Path(__file__).parent / "sql" / "grants.sql"
 #: application_name of the bootstrap's connections: the only administrator ones of a run.
 BOOTSTRAP_APP = "cchc bootstrap"
-
-#: Each stage owns the DDL of its schema; bootstrap applies them in dependency order.
-_STAGE_SCHEMAS = ("ingest.land", "expectations.store", "reports.editions", "cchc.marts_lock")
 
 
 def connect(dsn: str, **kwargs) -> psycopg.Connection:
@@ -24,22 +26,20 @@ def connect(dsn: str, **kwargs) -> psycopg.Connection:
     return psycopg.connect(dsn, **kwargs)
 
 
-def bootstrap(dsn: str) -> None:
-    """Create schemas, roles and logins, every stage's own tables, then grants; idempotent.
+def create_layout(conn: psycopg.Connection, roles) -> None:
+    """Schemas, roles and the pipeline `roles`' logins (cchc/sql/bootstrap.sql); the first
+    step of the bootstrap, as the administrator."""
+    # Roles are cluster-wide: concurrent bootstraps of two databases may race on them.
+    conn.execute("select pg_advisory_xact_lock(hashtext('cchc.bootstrap'))")
+    conn.execute(_BOOTSTRAP_SQL.read_text(encoding="utf-8"))
+    for role in dict.fromkeys(roles):
+        _set_login(conn, role)
 
-    `dsn` is an administrator's (a superuser, or a role with CREATEROLE owning the
-    database): the only connection of a run that is not a stage's own login.
-    """
-    # Named, so that pg_stat_activity tells the administrator's connections of a run apart.
-    with connect(dsn, application_name=BOOTSTRAP_APP) as conn:
-        # Roles are cluster-wide: concurrent bootstraps of two databases may race on them.
-        conn.execute("select pg_advisory_xact_lock(hashtext('cchc.bootstrap'))")
-        conn.execute(_BOOTSTRAP_SQL.read_text(encoding="utf-8"))
-        for role in dict.fromkeys(STAGE_ROLES.values()):
-            _set_login(conn, role)
-        for module_name in _STAGE_SCHEMAS:
-            importlib.import_module(module_name).ensure_schema(conn)
-        conn.execute(_GRANTS_SQL.read_text(encoding="utf-8"))
+
+def grant(conn: psycopg.Connection) -> None:
+    """Every role's privileges (cchc/sql/grants.sql); the bootstrap's last step, once each
+    stage has created its tables."""
+    conn.execute(_GRANTS_SQL.read_text(encoding="utf-8"))
 
 
 def _set_login(conn: psycopg.Connection, role: str) -> None:
@@ -54,14 +54,46 @@ def _set_login(conn: psycopg.Connection, role: str) -> None:
 def login_dsn(dsn: str, role: str) -> str:
     """The same server and database as `dsn` (an administrator's, or only an address), as
     pipeline login `role` with its own password."""
-    params = psycopg.conninfo.conninfo_to_dict(dsn)
+    params = conninfo_to_dict(dsn)
     params.pop("passfile", None)
     params["user"] = role
     params["password"] = login_password(role)
-    return psycopg.conninfo.make_conninfo(**params)
+    return make_conninfo(**params)
 
 
-def server_address(dsn: str) -> str:
+def with_dbname(dsn: str, dbname: str) -> str:
+    """The same server and user as `dsn`, another database."""
+    params = conninfo_to_dict(dsn)
+    params["dbname"] = dbname
+    return make_conninfo(**params)
+
+
+def server_of(dsn: str) -> str:
+    """host:port/dbname of a DSN, without its user or password (for messages)."""
+    p = conninfo_to_dict(dsn)
+    return f"{p.get('host') or 'localhost'}:{p.get('port') or 5432}/{p.get('dbname')}"
+
+
+def sqlalchemy_url(dsn: str) -> str:
+    """The SQLAlchemy URL (psycopg 3 driver) of a libpq DSN or URL (GX's data source,
+    Airflow's metadata database); parameters without a URL part stay query parameters."""
+    params = psycopg.conninfo.conninfo_to_dict(dsn)
+    # A socket directory (host=/run/postgresql) is no URL host: it stays a query parameter.
+    host = None if str(params.get("host", "")).startswith("/") else params.pop("host", None)
+    port = params.pop("port", None)
+    url = sa.engine.URL.create(
+        "postgresql+psycopg",
+        username=params.pop("user", None),
+        password=params.pop("password", None),
+        host=host,
+        port=int(port) if port else None,
+        database=params.pop("dbname", None),
+        query={key: str(value) for key, value in params.items()},
+    )
+    return url.render_as_string(hide_password=False)
+
+
+def server_conninfo(dsn: str) -> str:
     """`dsn` without its user and password: where the warehouse is, nothing more."""
     params = psycopg.conninfo.conninfo_to_dict(dsn)
     for secret in ("user", "password", "passfile"):
@@ -72,7 +104,8 @@ def server_address(dsn: str) -> str:
 def create_database(server_dsn: str, dbname: str, owner: str | None = None) -> str:
     """Create database `dbname` on the server of `server_dsn` (if missing); return its DSN.
 
-    An administrator's step of the bootstrap (e.g. Airflow's metadata database), named so.
+    An administrator's step (the warehouse itself, Airflow's metadata database, tests'
+    throwaway databases), named so in pg_stat_activity.
     With `owner`, that login (created with its own password if missing) owns the database
     and everything in its public schema, and only it may connect: a database an older
     version created as the administrator passes to it.
@@ -83,7 +116,7 @@ def create_database(server_dsn: str, dbname: str, owner: str | None = None) -> s
             _set_login(conn, owner)
             conn.execute("select pg_advisory_unlock(hashtext('cchc.bootstrap'))")
         if not conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone():
-            conn.execute(f'create database "{dbname}"')
+            conn.execute(sql.SQL("create database {}").format(sql.Identifier(dbname)))
         if owner:
             conn.execute(sql.SQL("alter database {} owner to {}").format(
                 sql.Identifier(dbname), sql.Identifier(owner)))
@@ -130,12 +163,5 @@ end $$;
 def drop_database(server_dsn: str, dbname: str) -> None:
     """Drop database `dbname`, disconnecting whoever still uses it."""
     with connect(server_dsn, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{dbname}" with (force)')
-
-
-def with_dbname(dsn: str, dbname: str) -> str:
-    """The same server and user as `dsn`, another database."""
-    params = psycopg.conninfo.conninfo_to_dict(dsn)
-    params["dbname"] = dbname
-    return psycopg.conninfo.make_conninfo(**params)
-
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(
+            sql.Identifier(dbname)))

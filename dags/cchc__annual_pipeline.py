@@ -2,9 +2,9 @@
 dbt build → quality checks → gate → annual report.
 
 Params: `data_dir` (a data directory as in sources.md §1b), `year` (default: last year),
-`out_dir` (default `<reports>/<year>`), `cutoff_date`, and `api_emulator_dir` — set it to
-serve the sample's API feeds from the emulator (tokens come from the environment). The
-report's file paths end up in `<out_dir>/LATEST.txt` and in the XCom of `build_report`.
+`out_dir` (default `<reports>/<year>`) and `cutoff_date`. The report's file paths are the
+XCom of `build_report`, which `cchc run` reads back. API feeds are read from their
+`base_url`: for the bundled sample, `cchc run` serves them from the emulator around the run.
 """
 from _common.dbt import dbt_build_group
 from _common.defaults import INTERACTIVE_DEFAULT_ARGS, START_DATE
@@ -34,15 +34,12 @@ with DAG(
         "year": Param(None, type=["null", "integer"]),
         "out_dir": Param(None, type=["null", "string"]),
         "cutoff_date": Param(None, type=["null", "string"], format="date"),
-        "api_emulator_dir": Param(None, type=["null", "string"]),
     },
     tags=["pipeline"],
 ):
     year = report_year(year="{{ params.year }}", previous=True)
     feeds = list_feeds("{{ params.data_dir }}")
-    ingested = ingest_feed.partial(
-        data_dir="{{ params.data_dir }}", api_emulator_dir="{{ params.api_emulator_dir }}"
-    ).expand(unit_code=feeds)
+    ingested = ingest_feed.partial(data_dir="{{ params.data_dir }}").expand(unit_code=feeds)
     checks = run_quality_checks(year, "{{ params.data_dir }}", cutoff="{{ params.cutoff_date }}")
     load_reference("{{ params.data_dir }}") >> feeds
     # The marts are this run's from the first model to the report (cchc.marts_lock).

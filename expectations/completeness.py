@@ -35,17 +35,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from pathlib import Path
 
 import psycopg
-import yaml
 
-#: Case files by feed kind (sources.md §2.2, §2.3), with the year and month they cover.
-_CASE_FILE = {
-    "csv": re.compile(r"^hoso_(\d{4})(\d{2})\d{2}\.csv$"),
-    "xlsx": re.compile(r"^BaoCao_HoSo_(\d{4})_(\d{2})\.xlsx$"),
-}
+from ingest.pipeline import file_deliveries
+from ingest.registry import load_registry
 
 _MATRIX_SQL = """
 insert into quality.completeness (
@@ -127,18 +122,15 @@ from counted c
 
 
 def _landed_files(data_dir: Path, year: int) -> list[tuple[str, int]]:
-    """(feed_unit_code, month) of every case file of `year` in the csv/xlsx drop folders."""
-    registry = yaml.safe_load((data_dir / "reference" / "sources.yml").read_text("utf-8"))
+    """(feed_unit_code, month) of every case file of `year` in the csv/xlsx drop folders,
+    recognised as ingest recognises them."""
     landed = []
-    for feed in registry.get("sources") or []:
-        pattern = _CASE_FILE.get(feed.get("kind"))
-        folder = data_dir / feed.get("path", "")
-        if pattern is None or not folder.is_dir():
+    for feed in load_registry(data_dir).feeds:
+        if feed.kind == "api":
             continue
-        for entry in folder.iterdir():
-            match = pattern.match(entry.name)
-            if match and int(match[1]) == year:
-                landed.append((feed["unit_code"], int(match[2])))
+        for delivery in file_deliveries(data_dir, feed):
+            if delivery.record_kind != "events" and delivery.first_day.year == year:
+                landed.append((feed.unit_code, delivery.first_day.month))
     return landed
 
 

@@ -19,7 +19,7 @@ _SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 
 
 def ensure_schema(conn: psycopg.Connection) -> None:
-    """Create the quality tables (idempotent); called by `cchc.warehouse.bootstrap`."""
+    """Create the quality tables (idempotent); called by `cchc_app.bootstrap`."""
     conn.execute(_SCHEMA_SQL.read_text(encoding="utf-8"))
 
 

@@ -12,8 +12,6 @@ import logging
 from pathlib import Path
 
 import great_expectations as gx
-import psycopg
-import sqlalchemy as sa
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import (
     DataContextConfig,
@@ -21,30 +19,13 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
+from cchc.warehouse import sqlalchemy_url
 from expectations.outcomes import CheckOutcome, failed_outcome, not_run_outcome, passed_outcome
 from expectations.severity import severity_of
 from expectations.suites import Check, Scope, SuiteSpec
 
 _SITE = "cchc_quality"
 _log = logging.getLogger(__name__)
-
-
-def sqlalchemy_url(dsn: str) -> str:
-    """The SQLAlchemy URL (psycopg 3 driver) of a libpq DSN or URL."""
-    params = psycopg.conninfo.conninfo_to_dict(dsn)
-    # A socket directory (host=/run/postgresql) is no URL host: it stays a query parameter.
-    host = None if str(params.get("host", "")).startswith("/") else params.pop("host", None)
-    port = params.pop("port", None)
-    url = sa.engine.URL.create(
-        "postgresql+psycopg",
-        username=params.pop("user", None),
-        password=params.pop("password", None),
-        host=host,
-        port=int(port) if port else None,
-        database=params.pop("dbname", None),
-        query={key: str(value) for key, value in params.items()},
-    )
-    return url.render_as_string(hide_password=False)
 
 
 def _context(docs_dir: Path):

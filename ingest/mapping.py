@@ -10,15 +10,13 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from openpyxl.utils.datetime import from_excel
 
+from cchc.settings import LOCAL_TZ
 from ingest import unstorable
 from ingest.problems import RowProblem, rejected
-
-#: Vietnam has kept UTC+07:00 without DST since 1975, so a fixed offset is exact here.
-LOCAL_TZ = timezone(timedelta(hours=7), "ICT")
 
 #: Vietnamese case-file header → raw.case_snapshots column, in the contract's order.
 CASE_HEADERS: dict[str, str] = {

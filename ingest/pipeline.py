@@ -23,9 +23,10 @@ from pathlib import Path
 
 import psycopg
 
+from cchc.settings import LOCAL_TZ
 from ingest import reference, state
 from ingest.land import MappedWriter, RowWriter, copy_rows
-from ingest.mapping import LOCAL_TZ, Refs
+from ingest.mapping import Refs
 from ingest.problems import DeliveryProblem, IngestError
 from ingest.registry import Feed, load_registry
 from ingest.sources import FileDelivery, file_sha256
@@ -149,12 +150,17 @@ def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery, ref
                                      problem)
 
 
+def file_deliveries(data_dir: str | os.PathLike, feed: Feed) -> list[FileDelivery]:
+    """The deliveries in a csv or xlsx feed's drop folder, recognised by their names
+    (sources.md §2.2, §2.3); none while the folder is absent (nothing delivered yet)."""
+    discover = csv_source.discover if feed.kind == "csv" else xlsx_source.discover
+    return discover(Path(data_dir) / feed.path)
+
+
 def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
                   day_from: date | None, day_to: date | None) -> list[DeliveryOutcome]:
     # An absent drop folder means nothing was delivered yet, which completeness reports.
-    folder = data_dir / feed.path
-    discover = csv_source.discover if feed.kind == "csv" else xlsx_source.discover
-    deliveries = [d for d in discover(folder) if d.overlaps(day_from, day_to)]
+    deliveries = [d for d in file_deliveries(data_dir, feed) if d.overlaps(day_from, day_to)]
     if not deliveries:
         return []
     refs = _refs(conn)
@@ -185,6 +191,28 @@ def _batches(deliveries: list[FileDelivery]) -> Iterator[list[FileDelivery]]:
         size += file_size
     if batch:
         yield batch
+
+
+def unsettled_deliveries(dsn: str, feed_unit_code: str, day_from: date,
+                         day_to: date) -> dict[str, list[str]]:
+    """{status: lines} of the deliveries covering [day_from, day_to] whose newest state is
+    `not_loaded` or `rejected` (sources.md §3): what a run of those days must report.
+
+    Read back from raw.deliveries rather than from a run's outcomes: a rerun skips a file
+    it has already judged, and must still report it until the unit fixes it.
+    """
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(
+            "select distinct on (delivery) delivery, status, reason from raw.deliveries"
+            " where feed_unit_code = %s and delivery_day between %s and %s"
+            " and status <> 'loading' order by delivery, load_id desc",
+            (feed_unit_code, day_from, day_to)).fetchall()
+    unsettled: dict[str, list[str]] = {}
+    for delivery, status, reason in rows:
+        if status in ("not_loaded", "rejected"):
+            unsettled.setdefault(status, []).append(
+                f"  delivery {delivery}: {status} — {reason or 'no reason recorded'}")
+    return unsettled
 
 
 def _seen_at(conn: psycopg.Connection, feed: str, cursor: datetime) -> set[tuple[str, object]]:

@@ -170,13 +170,20 @@ def _unit_of(document: dict, path) -> str:
     return "top level"
 
 
-def _schema_errors(document) -> list[str]:
+def _schema_problems(document) -> list[tuple[int | None, str]]:
+    """(entry index, or None for the document itself; message) of every schema error."""
     validator = jsonschema.Draft202012Validator(SOURCES_SCHEMA)
-    messages = []
+    problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
-        field = ".".join(str(p) for p in list(error.absolute_path)[2:]) or "(entry)"
-        messages.append(f"{_unit_of(document, error.absolute_path)}, {field}: {error.message}")
-    return messages
+        path = list(error.absolute_path)
+        field = ".".join(str(p) for p in path[2:]) or "(entry)"
+        entry = path[1] if len(path) >= 2 and isinstance(path[1], int) else None
+        problems.append((entry, f"{_unit_of(document, error.absolute_path)}, {field}: {error.message}"))
+    return problems
+
+
+def _schema_errors(document) -> list[str]:
+    return [message for _entry, message in _schema_problems(document)]
 
 
 def _to_date(text: str | None, where: str, errors: list[str]) -> date | None:
@@ -228,22 +235,27 @@ def _overlaps(a: Carried, b: Carried) -> bool:
     )
 
 
-def _coverage_errors(feeds: list[Feed]) -> list[str]:
-    errors = []
+def _coverage_problems(feeds: list[Feed]) -> list[tuple[set[str], str]]:
+    """(the feeds at fault, message) of every unit fed twice on a day."""
+    problems = []
     seen: set[str] = set()
     for feed in feeds:
         if feed.unit_code in seen:
-            errors.append(f"unit {feed.unit_code}: more than one feed in sources.yml")
+            problems.append(({feed.unit_code},
+                             f"unit {feed.unit_code}: more than one feed in sources.yml"))
         seen.add(feed.unit_code)
     spans: list[tuple[str, Carried]] = [(f.unit_code, c) for f in feeds for c in f.coverage()]
     for i, (feed_a, a) in enumerate(spans):
         for feed_b, b in spans[i + 1:]:
             if a.unit_code == b.unit_code and feed_a != feed_b and _overlaps(a, b):
-                errors.append(
+                problems.append(({feed_a, feed_b}, (
                     f"unit {a.unit_code}: carried by feeds {feed_a} and {feed_b} on "
-                    "overlapping days (carries must not overlap)"
-                )
-    return errors
+                    "overlapping days (carries must not overlap)")))
+    return problems
+
+
+def _coverage_errors(feeds: list[Feed]) -> list[str]:
+    return [message for _feeds, message in _coverage_problems(feeds)]
 
 
 def parse_registry(document: object, source: str = "sources.yml") -> Registry:
@@ -261,11 +273,65 @@ def parse_registry(document: object, source: str = "sources.yml") -> Registry:
     return Registry(tuple(feeds))
 
 
-def load_registry(data_dir: str | os.PathLike) -> Registry:
-    """The validated feeds of `<data_dir>/reference/sources.yml`."""
-    path = Path(data_dir) / "reference" / "sources.yml"
+def _read(path: Path) -> object:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise IngestError(f"{path}: cannot be read / không đọc được: {exc}") from exc
-    return parse_registry(document, str(path))
+
+
+def _sources_path(data_dir: str | os.PathLike) -> Path:
+    return Path(data_dir) / "reference" / "sources.yml"
+
+
+def load_registry(data_dir: str | os.PathLike) -> Registry:
+    """The validated feeds of `<data_dir>/reference/sources.yml`."""
+    path = _sources_path(data_dir)
+    return parse_registry(_read(path), str(path))
+
+
+@dataclass(frozen=True)
+class InvalidEntry:
+    """An entry of sources.yml that fails validation, and every problem found in it."""
+
+    number: int                 # its position in `sources`, from 1
+    unit_code: str | None       # the unit it names, when that is a valid unit code
+    problems: tuple[str, ...]   # "<file>: unit U (entry N), <field>: <what is wrong>"
+
+
+def load_entries(data_dir: str | os.PathLike) -> tuple[list[Feed], list[InvalidEntry]]:
+    """Each entry of sources.yml validated on its own: the valid feeds, and the entries to fix.
+
+    For the DAG files, where one broken entry must not hide every other feed's DAG; a file
+    that is unreadable or not a list of sources raises IngestError. Runs load the whole
+    registry (`load_registry`), which refuses a file with any problem.
+    """
+    path = _sources_path(data_dir)
+    document = _iso_dates(_read(path))
+    problems = _schema_problems(document)
+    if any(entry is None for entry, _message in problems):
+        parse_registry(document, str(path))  # raises, listing every problem
+    by_entry: dict[int, list[str]] = {}
+    for entry, message in problems:
+        by_entry.setdefault(entry, []).append(message)
+    feeds: dict[int, Feed] = {}
+    for index, entry in enumerate(document["sources"]):
+        if index not in by_entry:
+            errors: list[str] = []
+            feed = _build_feed(entry, errors)
+            if errors:
+                by_entry[index] = errors
+            else:
+                feeds[index] = feed
+    for at_fault, message in _coverage_problems(list(feeds.values())):
+        for index, feed in feeds.items():
+            if feed.unit_code in at_fault:
+                by_entry.setdefault(index, []).append(message)
+    invalid = []
+    for index, messages in sorted(by_entry.items()):
+        entry = document["sources"][index]
+        unit = entry.get("unit_code") if isinstance(entry, dict) else None
+        valid_unit = isinstance(unit, str) and jsonschema.Draft202012Validator(_UNIT).is_valid(unit)
+        invalid.append(InvalidEntry(index + 1, unit if valid_unit else None,
+                                    tuple(f"{path}: {message}" for message in messages)))
+    return [feed for index, feed in feeds.items() if index not in by_entry], invalid

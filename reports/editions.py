@@ -6,7 +6,7 @@ the quality run and the methodology behind it, and its figures in
 year are the edition's restatement log (`publish.edition_changes`). What the marts were
 built from — each delivery's load id, status and content hash
 (`publish.edition_deliveries`), the cut-off, the dbt project's version and the build of
-the marts read — lets `cchc report --verify` rebuild the figures (reports.verify).
+the marts read — lets `cchc report --verify` rebuild the figures (cchc_app.verify).
 """
 
 from __future__ import annotations

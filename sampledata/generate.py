@@ -47,7 +47,7 @@ DEFAULT_SEED = 20251
 DEFAULT_YEARS = (2024, 2025)
 DEFAULT_API_PORT = 18080
 #: Bumped whenever the same arguments start giving other bytes: benchmarks cache a
-#: generation by size and this version (cchc.bench).
+#: generation by size and this version (cchc_app.bench).
 GENERATOR_VERSION = 1
 
 

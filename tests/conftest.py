@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from cchc import credentials, warehouse
+from cchc_app.bootstrap import bootstrap
 
 # dbt needs the applicant key (there is no default); each test session draws its own.
 os.environ.setdefault("CCHC_APPLICANT_KEY", secrets.token_urlsafe(24))
@@ -56,7 +57,7 @@ def server_dsn() -> Iterator[str]:
 def _fresh_database(server_dsn: str, label: str):
     name = f"t_{re.sub(r'[^a-z0-9]+', '_', label.lower())[-40:]}_{uuid.uuid4().hex[:8]}"
     dsn = warehouse.create_database(server_dsn, name)
-    warehouse.bootstrap(dsn)
+    bootstrap(dsn)
     return name, dsn
 
 

@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 import psycopg
 from flask import Flask, Response, abort, g, redirect, render_template, request, url_for
 
+from cchc.warehouse import server_conninfo
 from reports.text import fmt_date
 from web import pages
 from web.charts import rate_chart
-from web.db import LoginRefused, connect_as, server_conninfo
+from web.db import LoginRefused, connect_as
 from web.drill import COLUMN_MARTS, FILTERS, Period
 from web.sessions import SessionStore
 from web.tables import EXPORTS, FORMATS, Table

@@ -4,9 +4,6 @@ from __future__ import annotations
 import psycopg
 from psycopg.rows import dict_row
 
-# Re-exported under the name the web app and its tests use.
-from cchc.warehouse import server_address as server_conninfo  # noqa: F401
-
 #: A page that takes longer than this is cut off rather than holding the server.
 STATEMENT_TIMEOUT_MS = 15_000
 

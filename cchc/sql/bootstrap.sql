@@ -1,5 +1,5 @@
 -- Schemas, roles and shared functions of the warehouse (docs/architecture.md). Idempotent.
--- Run first by cchc.warehouse.bootstrap; each stage's tables follow, then grants.sql.
+-- Run first by cchc_app.bootstrap (cchc.warehouse.create_layout); each stage's tables follow, then grants.sql.
 create schema if not exists raw;
 create schema if not exists seeds;
 create schema if not exists staging;

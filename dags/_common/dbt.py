@@ -15,7 +15,7 @@ from cosmos import (
     TestIndirectSelection,
 )
 
-from cchc.airflow_runner import dbt_manifest_path
+from cchc.dbt_runner import dbt_manifest_path
 from cchc.settings import DBT_PROJECT_DIR
 
 #: Rendered when each dbt task runs; needs a DAG with `render_template_as_native_obj=True`
@@ -31,7 +31,7 @@ _DBT_VARS = {
 def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
     """Task group building every model, seed and test for the run's report year.
 
-    The graph comes from the manifest `cchc.airflow_runner` precompiles, so parsing the DAG
+    The graph comes from the manifest `cchc_app.airflow_config.precompile_dbt` writes, so parsing the DAG
     never runs dbt; without it (a fresh checkout) Cosmos falls back to `dbt ls`.
     """
     manifest = dbt_manifest_path()

@@ -7,8 +7,11 @@ import pendulum
 from airflow.sdk import CronTriggerTimetable
 from dateutil.relativedelta import relativedelta
 
-#: Every date in the sources is local time of Vietnam (no DST).
-LOCAL_TZ = pendulum.timezone("Asia/Ho_Chi_Minh")
+from cchc import settings
+
+#: Every date in the sources is local time of Vietnam (cchc.settings.LOCAL_TZ), as the
+#: pendulum zone Airflow's timetables take.
+LOCAL_TZ = pendulum.timezone(settings.LOCAL_TZ.key)
 
 #: Static, so that re-parsing never moves the schedule; the first year with data.
 START_DATE = pendulum.datetime(2024, 1, 1, tz=LOCAL_TZ)

@@ -1,14 +1,13 @@
 """The feeds of the data directory, as the DAG files need them at parse time.
 
-Parsing reads sources.yml only (a small YAML file). Validation is ingest's job: it
-loads the registry when a task runs and names the entry to fix.
+Parsing reads sources.yml through ingest's validation, one entry at a time
+(`ingest.registry.load_entries`): a broken entry becomes a DAG saying what to fix in it,
+and every other feed keeps its DAG.
 """
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-
-import yaml
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +19,23 @@ def data_dir() -> Path:
     return configured()
 
 
-def feeds(data_dir: Path) -> list[tuple[str, str]]:
-    """(unit_code, kind) of every feed in `<data_dir>/reference/sources.yml`."""
-    sources = data_dir / "reference" / "sources.yml"
-    if not sources.is_file():
-        log.warning("No %s: no ingest DAG per feed is generated (set CCHC_DATA_DIR).", sources)
-        return []
-    document = yaml.safe_load(sources.read_text(encoding="utf-8")) or {}
-    return [(str(entry["unit_code"]), str(entry["kind"])) for entry in document.get("sources") or []]
+def feeds(data_dir: Path) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """(unit_code, kind) of every valid feed in `<data_dir>/reference/sources.yml`, and the
+    problems of each invalid entry by the DAG id it would have had."""
+    from ingest.registry import load_entries
+
+    if not (data_dir / "reference" / "sources.yml").is_file():
+        log.warning("No sources.yml in %s/reference: no ingest DAG per feed is generated "
+                    "(set CCHC_DATA_DIR).", data_dir)
+        return [], {}
+    valid, invalid = load_entries(data_dir)
+    broken: dict[str, list[str]] = {}
+    for entry in invalid:
+        dag_id = ingest_dag_id(entry.unit_code) if entry.unit_code else f"ingest__entry_{entry.number}"
+        broken.setdefault(dag_id, []).extend(entry.problems)
+        for problem in entry.problems:
+            log.error("%s", problem)
+    return [(feed.unit_code, feed.kind) for feed in valid], broken
 
 
 def ingest_dag_id(unit_code: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from contextlib import AbstractContextManager, nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from _common.assets import MARTS, QUALITY_RESULTS, RAW_CASES
 from _common.defaults import LOCAL_TZ
 
 log = logging.getLogger(__name__)
-#: Lines for the person following a run: `cchc.airflow_runner.run_dag` prints this logger's.
+#: Lines for the person following a run: `cchc_app.dag_run.run_dag` prints this logger's.
 progress = logging.getLogger("cchc.progress")
 
 #: Statuses of deliveries that arrived but did not load; see sources.md §3.
@@ -50,65 +49,20 @@ def interval_days(start: pendulum.DateTime, end: pendulum.DateTime) -> tuple[dat
     return first, max(first, last)
 
 
-def _api_emulator(data_dir: str, unit_code: str, api_emulator_dir: str | None) -> AbstractContextManager:
-    """The sample's API emulator serving this feed's base_url, when the run asks for it."""
-    if not api_emulator_dir:
-        return nullcontext()
-    from urllib.parse import urlsplit
-
-    from ingest.registry import load_registry
-
-    feed = load_registry(data_dir).feed(unit_code)
-    if feed.kind != "api":
-        return nullcontext()
-    from sampledata.api_emulator import ApiEmulator
-
-    url = urlsplit(feed.base_url)
-    # The emulator demands the token the feed's client sends: both come from token_env.
-    return ApiEmulator(Path(api_emulator_dir), url.hostname, url.port or 80,
-                       tokens={feed.unit_code: feed.token()})
-
-
 def _ingest(data_dir: str, unit_code: str, day_from: date | None = None,
-            day_to: date | None = None, api_emulator_dir: str | None = None) -> list:
+            day_to: date | None = None) -> list:
     from ingest.pipeline import ingest_feed
 
-    with _api_emulator(data_dir, unit_code, api_emulator_dir):
-        outcomes = _on_database(
-            lambda: ingest_feed(_dsn("ingest"), data_dir, unit_code, day_from=day_from,
-                                day_to=day_to),
-            f"ingest of unit {unit_code}")
+    outcomes = _on_database(
+        lambda: ingest_feed(_dsn("ingest"), data_dir, unit_code, day_from=day_from,
+                            day_to=day_to),
+        f"ingest of unit {unit_code}")
     for outcome in outcomes:
         log.info("%s", outcome.summary())
     statuses = Counter(outcome.status for outcome in outcomes)
     progress.info("Unit %s: %d deliveries processed %s", unit_code, len(outcomes),
                   dict(sorted(statuses.items())))
     return outcomes
-
-
-def _unsettled_deliveries(unit_code: str, day_from: date, day_to: date) -> dict[str, list[str]]:
-    """{status: lines} of the interval's deliveries whose newest state is not loaded.
-
-    Read back from raw.deliveries rather than from this run's outcomes: a rerun skips a
-    file it has already judged, and must still report it until the unit fixes it.
-    """
-    import psycopg
-
-    def read() -> list[tuple]:
-        with psycopg.connect(_dsn("ingest")) as conn:
-            return conn.execute(
-                "select distinct on (delivery) delivery, status, reason from raw.deliveries"
-                " where feed_unit_code = %s and delivery_day between %s and %s"
-                " and status <> 'loading' order by delivery, load_id desc",
-                (unit_code, day_from, day_to)).fetchall()
-
-    rows = _on_database(read, f"deliveries of unit {unit_code}")
-    unsettled: dict[str, list[str]] = {}
-    for delivery, status, reason in rows:
-        if status in (_INCOMPLETE, _REJECTED):
-            unsettled.setdefault(status, []).append(
-                f"  delivery {delivery}: {status} — {reason or 'no reason recorded'}")
-    return unsettled
 
 
 @task
@@ -137,11 +91,15 @@ def ingest_interval(unit_code: str, data_dir: str) -> list[str]:
     once the source finishes writing it; a rejected file fails without retrying, since
     only a new delivery from the unit can fix it.
     """
+    from ingest.pipeline import unsettled_deliveries
+
     context = get_current_context()
     day_from, day_to = interval_days(context["data_interval_start"], context["data_interval_end"])
     log.info("Unit %s: ingesting deliveries covering %s … %s", unit_code, day_from, day_to)
     outcomes = _ingest(data_dir, unit_code, day_from, day_to)
-    unsettled = _unsettled_deliveries(unit_code, day_from, day_to)
+    unsettled = _on_database(
+        lambda: unsettled_deliveries(_dsn("ingest"), unit_code, day_from, day_to),
+        f"deliveries of unit {unit_code}")
     if _REJECTED in unsettled:
         raise AirflowFailException(
             f"Unit {unit_code}, days {day_from}…{day_to}: deliveries rejected; ask the unit to "
@@ -162,17 +120,24 @@ def list_feeds(data_dir: str) -> list[str]:
     return [feed.unit_code for feed in load_registry(data_dir).feeds]
 
 
-# One at a time: the sample's API feeds share the emulator's port, and on the Department's
-# two-core server parallel loads only contend for the same raw tables. Delivery problems
-# are recorded, not raised, so this task fails only when the run itself broke — e.g. a
-# database restart hitting Airflow's own bookkeeping, which cchc.transient cannot redo:
-# one quick retry recovers that, even in the interactive run.
+# One at a time: on the Department's two-core server parallel loads only contend for the
+# same raw tables. Delivery problems are recorded, not raised, so this task fails only when
+# the run itself broke — e.g. a database restart hitting Airflow's own bookkeeping, which
+# cchc.transient cannot redo: one quick retry recovers that, even in the interactive run.
 @task(max_active_tis_per_dagrun=1, map_index_template="{{ task.op_kwargs['unit_code'] }}",
       retries=1, retry_delay=timedelta(seconds=15))
-def ingest_feed(unit_code: str, data_dir: str, api_emulator_dir: str | None = None) -> list[str]:
+def ingest_feed(unit_code: str, data_dir: str) -> list[str]:
     """Every delivery of one feed. Delivery problems are recorded, not raised: the gate judges
     completeness for the report year."""
-    return [o.summary() for o in _ingest(data_dir, unit_code, api_emulator_dir=api_emulator_dir)]
+    return [o.summary() for o in _ingest(data_dir, unit_code)]
+
+
+@task
+def invalid_feed(problems: list[str]) -> None:
+    """The only task of a feed whose sources.yml entry is invalid: says what to fix."""
+    raise AirflowFailException(
+        "This feed's entry in sources.yml is invalid; fix it and the DAG becomes the feed's "
+        "ingest:\n" + "\n".join(problems))
 
 
 @task
@@ -303,7 +268,8 @@ def gate(year: int) -> str:
 
 @task
 def build_report(year: int, out_dir: str | None, data_dir: str) -> list[str]:
-    """The annual report (HTML, PDF, XLSX); writes their paths to <out_dir>/LATEST.txt.
+    """The annual report (HTML, PDF, XLSX); returns their paths (the task's XCom, which
+    `cchc run` reads back).
 
     Runs after `gate`; the report's quality annex is the latest quality run, the one the
     gate judged. The publisher comes from `<data_dir>/reference/organisation.yml`.
@@ -318,7 +284,6 @@ def build_report(year: int, out_dir: str | None, data_dir: str) -> list[str]:
                                     organisation=load_organisation(data_dir)),
         "annual report")
     paths = [str(files.html), str(files.pdf), str(files.xlsx)]
-    (out / "LATEST.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
     for path in paths:
         progress.info("Report file: %s", path)
     return paths

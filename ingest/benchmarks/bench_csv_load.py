@@ -28,6 +28,7 @@ import psycopg
 from cchc import warehouse
 from cchc.settings import state_dir, warehouse_dsn
 from cchc.warehouse import with_dbname
+from cchc_app.bootstrap import bootstrap
 from ingest.pipeline import ingest_feed, load_reference
 
 HEADER = ("Mã hồ sơ;Mã đơn vị;Mã TTHC;Hình thức nộp;Ngày tiếp nhận;Ngày hẹn trả;"
@@ -104,7 +105,7 @@ def run(server_dsn: str, rows: int, files: int = 1, baselines: bool = True) -> d
     name = f"bench_ingest_{os.getpid()}"
     dsn = warehouse.create_database(server_dsn, name)
     try:
-        warehouse.bootstrap(dsn)
+        bootstrap(dsn)
         with tempfile.TemporaryDirectory() as tmp:
             data_dir = write_data_dir(Path(tmp), rows, files)
             load_reference(dsn, data_dir)

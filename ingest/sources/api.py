@@ -22,10 +22,10 @@ from email.utils import parsedate_to_datetime
 import httpx
 import tenacity
 
+from cchc.settings import LOCAL_TZ
 from ingest.land import Parsed
 from ingest.mapping import (
     EVENT_TYPES,
-    LOCAL_TZ,
     Refs,
     check_procedure,
     check_storable,

@@ -4,7 +4,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from cchc import cli, dbt_runner, warehouse
+from cchc import dbt_runner, warehouse
+from cchc_app import cli
 
 
 def _hmac(dsn: str, message: bytes, key: bytes) -> str:

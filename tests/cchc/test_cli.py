@@ -7,7 +7,7 @@ import sys
 
 
 def _cchc(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cchc.cli", *args], env={**os.environ, **env},
+    return subprocess.run([sys.executable, "-m", "cchc_app.cli", *args], env={**os.environ, **env},
                           capture_output=True, text=True, timeout=300, check=False)
 
 

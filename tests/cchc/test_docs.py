@@ -5,7 +5,7 @@ import html
 
 import pytest
 
-from cchc import docs, inspection
+from cchc_app import docs, inspection
 
 
 @pytest.fixture(scope="module")

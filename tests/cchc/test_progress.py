@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from cchc.progress import RESUME_HINT, RunDisplay, stage_of
+from cchc_app.progress import RESUME_HINT, RunDisplay, stage_of
 
 LOG = Path("/srv/cchc/.local/airflow/runs/cchc__annual_pipeline-20260101T000000.log")
 

@@ -12,8 +12,10 @@ import uuid
 import psycopg
 import pytest
 
-from cchc import cli, credentials, warehouse
+from cchc import credentials, warehouse
 from cchc.settings import AIRFLOW_LOGIN, STAGE_ROLES
+from cchc_app import cli
+from cchc_app.bootstrap import bootstrap
 
 #: What dbt builds, one object per schema the inspector must not read.
 _DBT_OBJECTS = {
@@ -55,8 +57,8 @@ def inspector(built):
 
 
 def test_bootstrap_is_idempotent(warehouse_dsn):
-    warehouse.bootstrap(warehouse_dsn)
-    warehouse.bootstrap(warehouse_dsn)
+    bootstrap(warehouse_dsn)
+    bootstrap(warehouse_dsn)
     with psycopg.connect(warehouse_dsn) as conn:
         schemas = {r[0] for r in conn.execute("select nspname from pg_namespace")}
     assert {"raw", "staging", "intermediate", "marts", "quality", "publish"} <= schemas
@@ -161,12 +163,12 @@ def test_each_login_has_its_own_random_password(warehouse_dsn):
 
 
 def test_a_stage_connects_without_any_administrator_secret(warehouse_dsn, tmp_path):
-    """What Airflow's task processes get (airflow_runner.airflow_env) holds no administrator
+    """What Airflow's task processes get (airflow_config.airflow_env) holds no administrator
     password, and a stage connects with only its own login's file beside it."""
-    from cchc import airflow_runner
+    from cchc_app import airflow_config
 
     admin_password = psycopg.conninfo.conninfo_to_dict(warehouse_dsn)["password"]
-    overlay = airflow_runner.airflow_env(warehouse_dsn)
+    overlay = airflow_config.airflow_env(warehouse_dsn)
     assert [name for name, value in overlay.items() if admin_password in value] == []
     own_secrets = tmp_path / "secrets"
     own_secrets.mkdir(mode=0o700)
@@ -191,7 +193,7 @@ def test_bootstrap_rotates_a_password_set_by_an_older_scheme(warehouse_dsn):
     old["password"] = "derived-by-an-older-version"
     psycopg.connect(psycopg.conninfo.make_conninfo(**old)).close()
 
-    warehouse.bootstrap(warehouse_dsn)
+    bootstrap(warehouse_dsn)
 
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         psycopg.connect(psycopg.conninfo.make_conninfo(**old)).close()

@@ -1,4 +1,4 @@
-"""Airflow for the DAG tests: configured by `cchc.airflow_runner`, like every real run.
+"""Airflow for the DAG tests: configured by `cchc_app.airflow_config`, like every real run.
 
 One Airflow state folder and one metadata database serve the whole session (migrating
 costs ~8 s). Their settings reach the environment only while a module of this folder
@@ -28,11 +28,11 @@ def airflow_session_env(server_dsn, tmp_path_factory) -> dict[str, str]:
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env.items():
             mp.setenv(name, value)
-        from cchc import airflow_runner
+        from cchc_app import airflow_config
 
-        env |= {name: value for name, value in airflow_runner.airflow_env(server_dsn).items()
+        env |= {name: value for name, value in airflow_config.airflow_env(server_dsn).items()
                 if name.startswith("AIRFLOW")}
-        airflow_runner.init(server_dsn)
+        airflow_config.init(server_dsn)
     yield env
     if not os.environ.get("CCHC_KEEP_TEST_DB"):
         warehouse.drop_database(server_dsn, env["CCHC_AIRFLOW_DB"])
@@ -40,14 +40,14 @@ def airflow_session_env(server_dsn, tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def airflow_configured(airflow_session_env):
-    """`cchc.airflow_runner`, with the session's Airflow settings in the environment (so a
+    """`cchc_app.airflow_config`, with the session's Airflow settings in the environment (so a
     test importing Airflow never falls back to ~/airflow)."""
     with pytest.MonkeyPatch.context() as mp:
         for name, value in airflow_session_env.items():
             mp.setenv(name, value)
-        from cchc import airflow_runner
+        from cchc_app import airflow_config
 
-        yield airflow_runner
+        yield airflow_config
 
 
 @pytest.fixture(scope="module")

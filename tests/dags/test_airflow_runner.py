@@ -1,4 +1,4 @@
-"""cchc.airflow_runner: the configuration every Airflow process gets, and its fast paths."""
+"""cchc_app.airflow_config: the configuration every Airflow process gets, and its fast paths."""
 from __future__ import annotations
 
 import os
@@ -6,7 +6,7 @@ import time
 
 import psycopg
 
-from cchc.warehouse import server_address, with_dbname
+from cchc.warehouse import server_conninfo, with_dbname
 
 
 def test_metadata_database_sits_beside_the_warehouse(airflow_for_module, warehouse_dsn):
@@ -20,7 +20,7 @@ def test_metadata_database_sits_beside_the_warehouse(airflow_for_module, warehou
     assert env["AIRFLOW__CORE__AUTH_MANAGER"].endswith("SimpleAuthManager")
     assert env["AIRFLOW__CORE__LOAD_EXAMPLES"] == "False"
     # Where the warehouse is, without the administrator: each stage uses its own login.
-    assert env["WAREHOUSE_DSN"] == server_address(warehouse_dsn)
+    assert env["WAREHOUSE_DSN"] == server_conninfo(warehouse_dsn)
     assert env["CCHC_PG_DBNAME"] == warehouse["dbname"]  # what the dbt profile reads
 
 

@@ -1,7 +1,7 @@
 """Real DAG runs through the CeleryExecutor: Redis broker, result backend on the metadata DB.
 
 The components start as the containers of the `celery` profile of docker-compose.yml start
-them (`python -m cchc.airflow_runner serve ...`): api-server (the task workers' execution
+them (`python -m cchc_app.airflow_runner serve ...`): api-server (the task workers' execution
 API), scheduler, dag-processor and one `airflow celery worker`, on free ports, with the
 session's metadata database on the embedded Postgres. The broker is the local Redis
 (CCHC_TEST_REDIS_URL, default db 7 of 127.0.0.1:6379) under a key prefix of this run, so
@@ -67,13 +67,13 @@ class _Components:
     def start(self, name: str, *component: str) -> None:
         log = (self.logs / f"{name}.log").open("w")
         self.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "cchc.airflow_runner", "serve", *component], env=self.env,
+            [sys.executable, "-m", "cchc_app.airflow_runner", "serve", *component], env=self.env,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
 
     def airflow(self, *command: str) -> str:
         """A one-off `airflow ...` command (same configuration); its output."""
-        done = subprocess.run([sys.executable, "-m", "cchc.airflow_runner", "serve", *command],
+        done = subprocess.run([sys.executable, "-m", "cchc_app.airflow_runner", "serve", *command],
                               env=self.env, capture_output=True, text=True, timeout=120,
                               check=False)
         assert done.returncode == 0, f"airflow {' '.join(command)}:\n{done.stdout}{done.stderr}"
@@ -101,7 +101,7 @@ class _Components:
 
 
 def _free_port() -> int:
-    from cchc.airflow_runner import _free_port as free_port
+    from cchc.net import free_port
 
     return free_port()
 

@@ -10,6 +10,7 @@ import pendulum
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from cchc.settings import LOCAL_TZ
 from tests.dags.conftest import DAGS_FOLDER
 
 SMALL_SOURCES = """\
@@ -30,19 +31,37 @@ sources:
 FEED_DAGS = {"ingest__H99_S01": "api", "ingest__H99_S03": "csv", "ingest__H99_D02_X01": "xlsx"}
 STAGE_DAGS = {"ingest__reference", "transform__dbt", "quality__gate", "publish__annual_report",
               "cchc__annual_pipeline"}
-LOCAL_TZ = pendulum.timezone("Asia/Ho_Chi_Minh")
 
 
-@pytest.fixture(scope="module")
-def dagbag(tmp_path_factory, airflow_configured):
-    data_dir = tmp_path_factory.mktemp("small")
+def _parse(data_dir: Path, sources: str):
+    """The real DagBag of the dags folder for a data directory with `sources` as sources.yml."""
     (data_dir / "reference").mkdir()
-    (data_dir / "reference" / "sources.yml").write_text(SMALL_SOURCES, encoding="utf-8")
+    (data_dir / "reference" / "sources.yml").write_text(sources, encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CCHC_DATA_DIR", str(data_dir))
         from airflow.dag_processing.dagbag import BundleDagBag
 
         return BundleDagBag(str(DAGS_FOLDER), bundle_path=DAGS_FOLDER)
+
+
+@pytest.fixture(scope="module")
+def dagbag(tmp_path_factory, airflow_configured):
+    return _parse(tmp_path_factory.mktemp("small"), SMALL_SOURCES)
+
+
+def test_a_bad_sources_entry_names_file_entry_and_field_and_spares_the_other_feeds(
+        tmp_path, airflow_configured):
+    bad_entry = "  - unit_code: H99.S04\n    kind: csv\n    path: landing/H99.S04\n    encodng: cp1258\n"
+    bag = _parse(tmp_path, SMALL_SOURCES + bad_entry)
+
+    assert bag.import_errors == {}
+    assert set(bag.dag_ids) == set(FEED_DAGS) | STAGE_DAGS | {"ingest__H99_S04"}
+    broken = bag.dags["ingest__H99_S04"]
+    sources = tmp_path / "reference" / "sources.yml"
+    assert f"{sources}: unit H99.S04 (entry 4), (entry): Additional properties are not allowed " \
+           "('encodng' was unexpected)" in broken.description
+    assert not broken.timetable.can_be_scheduled  # never runs by itself
+    assert [task.task_id for task in broken.tasks] == ["invalid_feed"]
 
 
 def test_every_dag_file_imports(dagbag):

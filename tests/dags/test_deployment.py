@@ -46,11 +46,11 @@ def test_components_wait_for_a_healthy_database_and_a_finished_init():
 
 
 def test_web_app_holds_no_login_of_its_own():
-    from cchc.cli import build_parser
+    from cchc_app.cli import build_parser
 
     web = SERVICES["web"]
     assert web["build"] == SERVICES["airflow-init"]["build"]
-    assert web["entrypoint"] == ["python", "-m", "cchc.cli"]
+    assert web["entrypoint"] == ["python", "-m", "cchc_app.cli"]
     args = build_parser().parse_args(web["command"])
     assert (args.command, args.host, args.port) == ("web", "0.0.0.0", 8050)
     assert set(web["environment"]) == {"CCHC_WEB_WAREHOUSE"}
@@ -62,16 +62,18 @@ def test_web_app_holds_no_login_of_its_own():
 def test_every_command_is_one_airflow_runner_accepts(airflow_configured):
     from airflow.cli.cli_parser import get_parser
 
+    from cchc_app.airflow_runner import build_parser
+
     airflow_cli = get_parser()
-    assert 'ENTRYPOINT ["python", "-m", "cchc.airflow_runner"]' in DOCKERFILE
+    assert 'ENTRYPOINT ["python", "-m", "cchc_app.airflow_runner"]' in DOCKERFILE
     assert SERVICES["airflow-init"]["command"] == ["init"]
     for name, component in AIRFLOW_COMPONENTS.items():
         command = SERVICES[name]["command"]
         assert command == ["serve", component]
-        assert airflow_configured.build_parser().parse_args(command).component == [component]
+        assert build_parser().parse_args(command).component == [component]
         health = SERVICES[name]["healthcheck"]["test"][1:]
-        if health[:3] == ["python", "-m", "cchc.airflow_runner"]:
-            args = airflow_configured.build_parser().parse_args(health[3:])
+        if health[:3] == ["python", "-m", "cchc_app.airflow_runner"]:
+            args = build_parser().parse_args(health[3:])
             airflow_cli.parse_args(args.component)  # exits on an unknown airflow command
 
 
@@ -169,7 +171,7 @@ def test_celery_workers_scale_and_share_the_airflow_configuration(airflow_config
     airflow_cli.parse_args(component)  # exits if the celery provider's commands are missing
     kind, health = worker["healthcheck"]["test"]
     runner_args = shlex.split(health.split("|")[0])
-    assert kind == "CMD-SHELL" and runner_args[:3] == ["python", "-m", "cchc.airflow_runner"]
+    assert kind == "CMD-SHELL" and runner_args[:3] == ["python", "-m", "cchc_app.airflow_runner"]
     airflow_cli.parse_args(airflow_configured.build_parser().parse_args(runner_args[3:]).component)
     assert worker["depends_on"] == {
         **SERVICES["airflow-dag-processor"]["depends_on"],

@@ -9,12 +9,11 @@ received in the period, resolved in it, open the day before it starts, open at i
 """
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from cchc import warehouse
 from cchc.dbt_runner import run_dbt
+from cchc.net import free_port
 from sampledata.generate import generate
 from sampledata.province import MERGE_DATE, MERGED_UNIT
 from tests.dbt.conftest import ingest_sample, query
@@ -25,16 +24,10 @@ YEAR = 2025
 CUTOFF = "2025-12-31"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def province_dsn(warehouse_dsn, tmp_path_factory) -> str:
     sample = generate(tmp_path_factory.mktemp("sample"), seed=7, scale=0.05,
-                      api_port=_free_port())
+                      api_port=free_port())
     ingest_sample(warehouse_dsn, sample)
     # The unit x period marts and what they are built from; the index is tested elsewhere.
     # Cautious: a test reaching outside the selection (relationships to dim_units) stays out.

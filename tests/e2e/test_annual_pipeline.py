@@ -12,6 +12,7 @@ import secrets
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -67,7 +68,7 @@ def pipeline_run(warehouse_dsn, server_dsn, tmp_path_factory):
     dbname = psycopg.conninfo.conninfo_to_dict(warehouse_dsn)["dbname"]
     with ConnectionSampler(server_dsn, dbname, airflow_db) as sampler:
         result = subprocess.run(
-            [sys.executable, "-m", "cchc.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
+            [sys.executable, "-m", "cchc_app.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
             env=env, capture_output=True, text=True, timeout=1500, check=False,
         )
     yield Run(result, state, warehouse.with_dbname(warehouse_dsn, airflow_db), sampler.seen,
@@ -351,7 +352,7 @@ def test_yearly_dag_publishes_a_past_year(pipeline, warehouse_dsn, monkeypatch):
 
     It rebuilds the marts for 2024, so it runs last in this module.
     """
-    from cchc import airflow_runner
+    from cchc_app.dag_run import run_dag, task_result
 
     _, state = pipeline
     monkeypatch.setenv("WAREHOUSE_DSN", warehouse_dsn)
@@ -360,10 +361,12 @@ def test_yearly_dag_publishes_a_past_year(pipeline, warehouse_dsn, monkeypatch):
     monkeypatch.setenv("CCHC_DATA_DIR", str(state / "sample" / "data"))
     out_dir = state / "reports-2024"
 
-    status = airflow_runner.run_dag("publish__annual_report", {"year": 2024, "out_dir": str(out_dir)})
+    started = datetime.now(UTC)
+    status = run_dag("publish__annual_report", {"year": 2024, "out_dir": str(out_dir)})
 
     assert status == 0
-    paths = [Path(p) for p in (out_dir / "LATEST.txt").read_text(encoding="utf-8").split()]
+    paths = [Path(p) for p in task_result("publish__annual_report", "build_report", started)]
+    assert {p.parent for p in paths} == {out_dir}
     html = next(p for p in paths if p.suffix == ".html").read_text(encoding="utf-8")
     assert "BẢNG XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2024" in html
     with psycopg.connect(warehouse_dsn) as conn:

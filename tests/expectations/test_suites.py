@@ -7,9 +7,9 @@ import importlib
 
 import pytest
 
+from cchc.warehouse import sqlalchemy_url
 from expectations.severity import READINGS, SEVERITIES
 from expectations.suites import Scope, all_suites, unexpected_rows
-from expectations.validation import sqlalchemy_url
 
 SCOPE = Scope(year=2024, run_id="00000000-0000-0000-0000-000000000000")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cchc.progress import RESUME_HINT
+from cchc.net import free_port
+from cchc_app.progress import RESUME_HINT
 
 #: Every unit still delivers every month at this size; a run takes ~4 min on an idle machine.
 SAMPLE_SCALE = 0.02
@@ -39,16 +39,10 @@ class RunResult:
         return self.returncode == 0 or ("THẤT BẠI" in self.output and RESUME_HINT in self.output)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 #: One emulator port for every run of this session: the port is written into the sample's
 #: sources.yml, so runs compared with each other must share it; other sessions on the
 #: machine (the default 18080) must not.
-API_PORT = _free_port()
+API_PORT = free_port()
 
 
 def run_env(state_dir: Path, warehouse_dsn: str | None = None) -> dict[str, str]:
@@ -91,7 +85,7 @@ def cchc_run(env: dict[str, str], when: Callable[[str], bool] | None = None,
     lines: list[str] = []
     triggered = threading.Event()
     with subprocess.Popen(
-            [sys.executable, "-m", "cchc.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
+            [sys.executable, "-m", "cchc_app.cli", "run", "--sample-scale", str(SAMPLE_SCALE)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True) as proc:
         for line in proc.stdout:

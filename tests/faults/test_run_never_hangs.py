@@ -1,4 +1,4 @@
-"""`cchc.airflow_runner.run_dag` (what `make run` drives) always ends: a task instance
+"""`cchc_app.dag_run.run_dag` (what `make run` drives) always ends: a task instance
 whose end the metadata database lost is run again, and a run that cannot end by itself
 is stopped, marked failed and explained; a failure is never hidden by the task that
 gives a lease back. Real `airflow dags test` runs of small DAGs."""
@@ -9,6 +9,8 @@ import textwrap
 import psutil
 import psycopg
 import pytest
+
+from cchc_app.dag_run import run_dag
 
 #: `lose_a` does to task `a` what a metadata database restarting as `a` ends does: the
 #: end is lost and `a` stays `running` for ever, with `done` waiting on it.
@@ -115,7 +117,7 @@ def _metadata(runner, server_dsn, sql, params=()):
 
 
 def test_a_task_whose_end_was_lost_runs_again_and_the_run_succeeds(runner, server_dsn, capfd):
-    status = runner.run_dag("lost_end", {})
+    status = run_dag("lost_end", {})
 
     out = capfd.readouterr().out
     assert status == 0, out[-3000:]
@@ -127,7 +129,7 @@ def test_a_run_that_cannot_end_is_stopped_failed_and_explained(runner, server_ds
     monkeypatch.setenv("CCHC_RUN_SILENCE_SECONDS", "15")
     before = {p.pid for p in psutil.Process().children(recursive=True)}
 
-    status = runner.run_dag("hangs", {})
+    status = run_dag("hangs", {})
 
     out = capfd.readouterr().out
     assert status == 1
@@ -144,7 +146,7 @@ def test_a_run_that_cannot_end_is_stopped_failed_and_explained(runner, server_ds
 def test_a_failed_build_fails_the_run_though_its_lease_is_given_back(runner, server_dsn):
     # The shape of every marts build (claim_marts … release_marts as setup/teardown): the
     # teardown runs after the failure and does not turn the run green.
-    status = runner.run_dag("fails_holding_a_lease", {})
+    status = run_dag("fails_holding_a_lease", {})
 
     assert status == 1
     states = dict(_metadata(runner, server_dsn,
@@ -154,11 +156,11 @@ def test_a_failed_build_fails_the_run_though_its_lease_is_given_back(runner, ser
 
 
 def test_a_task_with_a_retry_recovers_within_the_interactive_run(runner):
-    assert runner.run_dag("retried_once", {}) == 0
+    assert run_dag("retried_once", {}) == 0
 
 
 def test_a_run_whose_airflow_lost_its_database_is_resumed_and_succeeds(runner, server_dsn, capfd):
-    status = runner.run_dag("loses_the_database", {})
+    status = run_dag("loses_the_database", {})
 
     out = capfd.readouterr().out
     assert status == 0, out[-3000:]

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from ingest.problems import IngestError
-from ingest.registry import load_registry, parse_registry
+from ingest.registry import load_entries, load_registry, parse_registry
 from tests.paths import SAMPLE_DELIVERIES
 
 
@@ -65,3 +65,32 @@ def test_shared_sample_registry_loads():
     registry = load_registry(SAMPLE_DELIVERIES)
     assert len(registry.feeds) == 32
     assert registry.feed("H99.S04").encoding == "cp1258"
+
+
+def test_entries_are_judged_one_by_one_for_the_dag_files(tmp_path):
+    (tmp_path / "reference").mkdir()
+    sources = tmp_path / "reference" / "sources.yml"
+    sources.write_text("""\
+sources:
+  - {unit_code: U.A, kind: csv, path: a, carries: [U.X]}
+  - {unit_code: U.B, kind: xlsx, path: b, carries: [{unit_code: U.X, valid_from: 2024-07-01}]}
+  - {unit_code: U.C, kind: csv, path: c, encoding: latin-9000}
+  - {unit_code: U.D, kind: ftp, path: d}
+  - {unit_code: U.E, kind: csv, path: e}
+  - {unit_code: "bad code!", kind: csv, path: f}
+""", encoding="utf-8")
+
+    valid, invalid = load_entries(tmp_path)
+
+    assert [feed.unit_code for feed in valid] == ["U.E"]
+    assert [(entry.number, entry.unit_code) for entry in invalid] == [
+        (1, "U.A"), (2, "U.B"), (3, "U.C"), (4, "U.D"), (6, None)]
+    problems = {entry.number: entry.problems for entry in invalid}
+    assert problems[1] == problems[2] == (
+        f"{sources}: unit U.X: carried by feeds U.A and U.B on overlapping days "
+        "(carries must not overlap)",)
+    assert problems[3] == (f"{sources}: unit U.C, encoding: unknown encoding 'latin-9000'",)
+    assert problems[4] == (f"{sources}: unit U.D (entry 4), kind: 'ftp' is not one of "
+                           "['api', 'csv', 'xlsx']",)
+    with pytest.raises(IngestError, match="unit_code"):
+        load_registry(tmp_path)  # a run refuses the file while any entry is wrong

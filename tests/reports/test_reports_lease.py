@@ -32,7 +32,7 @@ def _total_score(dsn: str) -> float:
 def test_the_report_waits_for_the_build_holding_the_marts_and_records_it(report_dsn, tmp_path):
     claim(report_dsn, BUILD, pid=os.getpid())
     with subprocess.Popen(
-            [sys.executable, "-m", "cchc.cli", "report", "--year", "2025", "--out", str(tmp_path)],
+            [sys.executable, "-m", "cchc_app.cli", "report", "--year", "2025", "--out", str(tmp_path)],
             env={**os.environ, "WAREHOUSE_DSN": report_dsn}, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True) as report:
         said = []

@@ -54,7 +54,7 @@ def period_dsn(province_dsn):
 
 def _cchc_report(dsn: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "cchc.cli", "report", *args],
+        [sys.executable, "-m", "cchc_app.cli", "report", *args],
         env={**os.environ, "WAREHOUSE_DSN": dsn}, capture_output=True, text=True, timeout=300,
         check=False,
     )

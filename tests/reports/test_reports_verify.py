@@ -43,7 +43,7 @@ def edition(warehouse_dsn, tmp_path_factory) -> int:
 
 def _verify(dsn: str, edition_id: int) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "cchc.cli", "report", "--verify", str(edition_id)],
+        [sys.executable, "-m", "cchc_app.cli", "report", "--verify", str(edition_id)],
         env={**os.environ, "WAREHOUSE_DSN": dsn}, capture_output=True, text=True,
         timeout=1800, check=False)
 

@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from cchc import users, warehouse
 from cchc.dbt_runner import run_dbt
+from cchc_app.bootstrap import bootstrap
 from tests.dbt.conftest import HAND_CASES_SQL
 
 YEAR = 2024
@@ -33,7 +34,7 @@ def web_warehouse(server_dsn, tmp_path_factory) -> Iterator[str]:
     """Built once for all web tests: the models only (their data tests run in tests/dbt)."""
     name = f"t_web_{uuid.uuid4().hex[:8]}"
     dsn = warehouse.create_database(server_dsn, name)
-    warehouse.bootstrap(dsn)
+    bootstrap(dsn)
     with warehouse.connect(dsn) as conn:
         conn.execute(HAND_CASES_SQL.read_text(encoding="utf-8"))
     run_dbt(["build", "--exclude", "resource_type:test", "resource_type:unit_test"], dsn,

@@ -247,7 +247,8 @@ def test_the_database_refuses_the_inspector_raw_data(web_warehouse, inspector):
     """The app holds no privileges: the inspector's own login is what stops raw reads."""
     import psycopg
 
-    from web.db import connect_as, server_conninfo
+    from cchc.warehouse import server_conninfo
+    from web.db import connect_as
 
     login = (server_conninfo(web_warehouse), inspector.name, inspector.password)
     with connect_as(*login) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):

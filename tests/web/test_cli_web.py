@@ -1,7 +1,6 @@
 """`cchc web` serves the app (waitress) given only where the warehouse is."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -9,21 +8,16 @@ import urllib.request
 
 import pytest
 
-from web.db import server_conninfo
+from cchc.net import free_port
+from cchc.warehouse import server_conninfo
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_cchc_web_serves_the_sign_in_page(web_warehouse):
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "cchc.cli", "web", "--port", str(port),
+        [sys.executable, "-m", "cchc_app.cli", "web", "--port", str(port),
          "--warehouse", server_conninfo(web_warehouse)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -11,11 +11,12 @@ import psycopg
 import pytest
 
 from cchc import inspection
+from cchc.warehouse import server_conninfo
 from reports.bieu06 import COUNT_COLUMNS
 from reports.data import read_period_data
 from reports.periods import parse_period
 from tests.web.conftest import YEAR
-from web.db import connect_as, rows, server_conninfo
+from web.db import connect_as, rows
 from web.drill import COLUMN_MARTS, LINKED_COLUMNS, Period, case_list_query
 
 pytestmark = pytest.mark.slow

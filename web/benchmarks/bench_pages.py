@@ -23,6 +23,7 @@ from cchc import users, warehouse
 from cchc.dbt_runner import run_dbt
 from cchc.settings import state_dir, warehouse_dsn
 from cchc.warehouse import with_dbname
+from cchc_app.bootstrap import bootstrap
 
 HAND_CASES_SQL = Path(__file__).parents[2] / "tests" / "dbt" / "hand_cases.sql"
 YEAR = 2024
@@ -141,7 +142,7 @@ def main() -> None:
     name = f"bench_web_{uuid.uuid4().hex[:8]}"
     dsn = warehouse.create_database(server_dsn, name)
     try:
-        warehouse.bootstrap(dsn)
+        bootstrap(dsn)
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as target:
             counts = build_province(dsn, args.cases, args.units, Path(target) / "target")

@@ -1,7 +1,7 @@
 """`make bench`: a generated province of N cases a year through ingest, dbt and the report.
 
     make bench BENCH_CASES=1000000
-    .venv/bin/python -m cchc.bench --cases 300 --out .local/bench/smoke.json
+    .venv/bin/python -m cchc_app.bench --cases 300 --out .local/bench/smoke.json
 
 Appends one object to `--out` (default benchmarks/results.json), in the shape of issue 12:
 `{"cases", "machine", "ingest": {"rows", "seconds", "rows_per_s", "copy_rows_per_s",
@@ -14,7 +14,7 @@ in `BENCH_CACHE` (default `.local/bench/cache`). Each run works on a fresh datab
 warehouse's server and on a data directory of links into the cached files, holding the
 last delivery day's CSV files back: they are the "daily" run's deliveries.
 
-Every step runs in a child process of its own (`python -m cchc.bench --step …`), so its
+Every step runs in a child process of its own (`python -m cchc_app.bench --step …`), so its
 peak RSS is its own: the largest resident set of the step's process and of any process it
 waited for (getrusage RUSAGE_SELF and RUSAGE_CHILDREN). The PostgreSQL server's memory
 is not a step's, nor is the API emulator's (it stands for the vendors' servers).
@@ -28,13 +28,13 @@ import platform
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
+from cchc.net import free_port
 from cchc.settings import PROJECT_ROOT, state_dir
 
 YEAR = 2025
@@ -70,12 +70,6 @@ def cached_sample(cases: int, cache: Path) -> Path:
         "api_feeds": info.api_feeds, "seconds": round(time.monotonic() - started, 1),
     }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return folder
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _delivery_day(name: str) -> date | None:
@@ -131,7 +125,7 @@ def measured(step: str, env: dict[str, str], **params) -> dict:
     """Run `step` in a child process; its result with wall `seconds` and `peak_rss_mb`."""
     started = time.monotonic()
     child = subprocess.run(
-        [sys.executable, "-m", "cchc.bench", "--step", step, "--params", json.dumps(params)],
+        [sys.executable, "-m", "cchc_app.bench", "--step", step, "--params", json.dumps(params)],
         env=env, cwd=PROJECT_ROOT, text=True, stdout=subprocess.PIPE, check=False)
     seconds = time.monotonic() - started
     lines = child.stdout.strip().splitlines()
@@ -342,6 +336,7 @@ def run(cases: int, out: Path, cache: Path, work: Path | None = None,
     unless `keep_database` (to time dbt changes on the same data)."""
     from cchc import embedded_pg, warehouse
     from cchc.credentials import generated_secret
+    from cchc_app.bootstrap import bootstrap
 
     load_at_start = os.getloadavg()
     sample = cached_sample(cases, cache)
@@ -349,7 +344,7 @@ def run(cases: int, out: Path, cache: Path, work: Path | None = None,
     run_dir = work or state_dir() / "bench" / f"run-{cases}"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
-    api_port = _free_port()
+    api_port = free_port()
     held_day = _last_csv_day(sample / "data" / "landing")
     data_dir = link_data_dir(sample, run_dir, api_port, held_day)
 
@@ -358,7 +353,7 @@ def run(cases: int, out: Path, cache: Path, work: Path | None = None,
     dbname = f"cchc_bench_{cases}_{os.getpid()}"  # two runs never share a database
     warehouse.drop_database(server, dbname)
     bench_dsn = warehouse.create_database(server, dbname)
-    warehouse.bootstrap(bench_dsn)
+    bootstrap(bench_dsn)
     env = {**os.environ, "WAREHOUSE_DSN": bench_dsn, "CCHC_DATA_DIR": str(data_dir),
            "CCHC_APPLICANT_KEY": os.environ.get("CCHC_APPLICANT_KEY")
            or generated_secret("sample-applicant.key")}
@@ -537,7 +532,7 @@ def dbt_at_scale(database: str, copies: int, out: Path, daily_share: float = 0.0
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results.json"
 README = PROJECT_ROOT / "benchmarks" / "README.md"
-_TABLE = ("<!-- results table: written by cchc.bench from results.json -->",
+_TABLE = ("<!-- results table: written by cchc_app.bench from results.json -->",
           "<!-- end of results table -->")
 
 
@@ -570,7 +565,7 @@ def refresh_readme(results_path: Path = RESULTS, readme: Path = README) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cchc.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m cchc_app.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000000")))
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--cache", type=Path, default=Path(

@@ -107,12 +107,12 @@ def build_docs(dsn: str, out: Path | None = None) -> Path:
 
 
 def main() -> int:
-    from cchc import warehouse
     from cchc.settings import warehouse_dsn
+    from cchc_app.bootstrap import bootstrap
 
     # The catalog part of dbt docs reads the warehouse as the transformer; bootstrap first
     # so a fresh checkout has its schemas and logins.
-    warehouse.bootstrap(warehouse_dsn())
+    bootstrap(warehouse_dsn())
     print(build_docs(warehouse_dsn()))
     return 0
 

@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cchc import settings
@@ -68,15 +70,15 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 def _prepare_warehouse() -> None:
     """The bootstrap: the one step that connects as the administrator."""
-    from cchc import warehouse
+    from cchc_app.bootstrap import bootstrap
 
-    warehouse.bootstrap(settings.warehouse_dsn())
+    bootstrap(settings.warehouse_dsn())
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from cchc import airflow_runner
+    from cchc_app.dag_run import run_dag, task_result
 
-    conf: dict = {}
+    info = None
     if args.data_dir:
         try:
             settings.applicant_key()
@@ -90,28 +92,46 @@ def cmd_run(args: argparse.Namespace) -> int:
         info = _generate_sample(settings.sample_dir(), args.sample_scale)
         data_dir = Path(info.data_dir)
         year = args.year or SAMPLE_YEARS[-1]
-        conf["api_emulator_dir"] = str(info.api_dataset_dir)
         # The emulator accepts the sample's own tokens; real feeds bring theirs in the environment.
         for _unit, (token_env, token) in sorted(info.api_feeds.items()):
             os.environ.setdefault(token_env, token)
     out_dir = settings.reports_dir() / str(year)
     _say("starting the warehouse database …")
     _prepare_warehouse()
-    conf.update({"data_dir": str(data_dir), "year": int(year), "out_dir": str(out_dir)})
+    conf = {"data_dir": str(data_dir), "year": int(year), "out_dir": str(out_dir)}
     _say(f"running DAG {PIPELINE_DAG_ID} for {year} on {data_dir} …")
-    status = airflow_runner.run_dag(PIPELINE_DAG_ID, conf, total_feeds=_feed_count(data_dir))
+    started = datetime.now(UTC)
+    with _sample_api(data_dir, info.api_dataset_dir) if info else contextlib.nullcontext():
+        status = run_dag(PIPELINE_DAG_ID, conf, total_feeds=_feed_count(data_dir))
     if status != 0:
         return status  # the progress display has said what failed and where to look
-    latest = out_dir / "LATEST.txt"
-    paths = latest.read_text(encoding="utf-8").split() if latest.exists() else []
+    paths = task_result(PIPELINE_DAG_ID, "build_report", started)
     if not paths:
-        _say(f"the pipeline finished but wrote no report paths to {latest}")
+        _say("the pipeline finished but its task build_report returned no report paths")
         return 1
     # The HTML report (league tables first) is the one a person opens: it goes last.
     _say("report files:")
     for path in sorted(paths, key=lambda p: p.endswith(".html")):
         print(path)
     return 0
+
+
+def _sample_api(data_dir: Path, dataset_dir: Path) -> contextlib.AbstractContextManager:
+    """The sample's API emulator, serving every API feed of its sources.yml (one host and
+    port, /<unit>/v1/hoso) for the length of the run: the production ingest tasks only
+    ever call the feeds' base_url."""
+    from urllib.parse import urlsplit
+
+    from ingest.registry import load_registry
+    from sampledata.api_emulator import ApiEmulator
+
+    feeds = [feed for feed in load_registry(data_dir).feeds if feed.kind == "api"]
+    if not feeds:
+        return contextlib.nullcontext()
+    url = urlsplit(feeds[0].base_url)
+    # The emulator demands the token each feed's client sends: both come from token_env.
+    return ApiEmulator(dataset_dir, url.hostname, url.port or 80,
+                       tokens={feed.unit_code: feed.token() for feed in feeds})
 
 
 def _feed_count(data_dir: Path) -> int | None:
@@ -138,7 +158,7 @@ def _sample_applicant_key(data_dir: str | None) -> None:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0: the edition's figures rebuild as published; 1: they differ; 2: cannot verify."""
-    from reports.verify import CannotVerify, describe, verify_edition
+    from cchc_app.verify import CannotVerify, describe, verify_edition
 
     _sample_applicant_key(args.data_dir or os.environ.get("CCHC_DATA_DIR"))
     try:
@@ -207,14 +227,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from cchc import users
+    from cchc import users, warehouse
 
     _prepare_warehouse()
     admin = settings.warehouse_dsn()
     try:
         if args.action == "add":
             password = users.add_user(admin, args.name, args.role)
-            target = _server_of(admin)
+            target = warehouse.server_of(admin)
             _say(f"login {args.name} (role {args.role}) created on {target}. Its password is "
                  "shown only now; hand it over privately:")
             print(password)
@@ -230,16 +250,8 @@ def cmd_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def _server_of(dsn: str) -> str:
-    """host:port/dbname of a DSN, without its user or password."""
-    import psycopg
-
-    p = psycopg.conninfo.conninfo_to_dict(dsn)
-    return f"{p.get('host') or 'localhost'}:{p.get('port') or 5432}/{p.get('dbname')}"
-
-
 def cmd_airflow(args: argparse.Namespace) -> int:
-    from cchc import airflow_runner
+    from cchc_app import airflow_runner
 
     _prepare_warehouse()
     return airflow_runner.standalone()

@@ -30,6 +30,7 @@ import psycopg
 
 from cchc import warehouse
 from cchc.dbt_runner import DbtFailed, project_version, run_dbt
+from cchc_app.bootstrap import bootstrap
 from reports.data import RecordedDelivery, read_report_data
 from reports.editions import FigureChange, diff_figures
 from reports.figures import (
@@ -262,7 +263,7 @@ def verify_edition(admin_dsn: str, edition_id: int,
                 "dữ liệu đã ghi nhận …")
             scratch_dsn = warehouse.create_database(admin_dsn, scratch_name)
             try:
-                warehouse.bootstrap(scratch_dsn)
+                bootstrap(scratch_dsn)
                 with psycopg.connect(scratch_dsn) as scratch, scratch.transaction():
                     _load_scratch(live, scratch, edition, reference)
                 log(f"dựng lại kho tạm bằng dbt (năm {edition.report_year}, ngày chốt "
