@@ -5,7 +5,8 @@ import html
 
 import pytest
 
-from cchc_app import docs, inspection
+from cchc import inspection
+from cchc_app import docs
 
 
 @pytest.fixture(scope="module")
