@@ -68,6 +68,16 @@ def strings(values: list[str | None]) -> pa.Array:
                                        pa.py_buffer(b"".join(encoded)), pa.py_buffer(present))
 
 
+def concat(columns: list[Column]) -> Column:
+    """Columns of one kind, one after the other."""
+    first = columns[0]
+    if first.kind == "text":
+        return Column("text", pa.concat_arrays([c.values for c in columns]))
+    nulls = (None if all(c.nulls is None for c in columns)
+             else np.concatenate([_nulls(c, len(c.values)) for c in columns]))
+    return Column(first.kind, np.concatenate([c.values for c in columns]), nulls)
+
+
 def constant(kind: str, value: int, rows: int) -> Column:
     """A number repeated on every row (the load_id, a file row's event_no)."""
     return Column(kind, np.full(rows, value, dtype=np.int64))

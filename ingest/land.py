@@ -12,7 +12,7 @@ import numpy as np
 import psycopg
 
 from ingest import quarantine
-from ingest.columns import Mapped, constant, copy_columns, numbered, table_kinds
+from ingest.columns import Column, Mapped, concat, constant, copy_columns, numbered, table_kinds
 from ingest.mapping import CASE_COLUMNS, EVENT_COLUMNS
 from ingest.problems import RowProblem
 from ingest.state import Counts
@@ -96,17 +96,38 @@ _TABLE_KINDS: dict[str, dict[str, str]] = {}
 _TABLES = {"case": "raw.case_snapshots", "event": "raw.case_events"}
 
 
-def copy_mapped(conn: psycopg.Connection, load_id: int, record_kind: str,
-                record_nos: np.ndarray, mapped: dict[str, Mapped]) -> int:
-    """Binary COPY of records mapped by the column path; returns how many were written.
+class MappedWriter:
+    """Rows the column path mapped, of several deliveries (each row carries its own
+    load_id), copied together: one binary COPY per table for a batch of small files
+    rather than one per file. Call `flush` before the transaction commits."""
 
-    A file row's event_no is the column's default, 0 (only API records number events).
-    """
-    table = _TABLES[record_kind]
-    kinds = _TABLE_KINDS.get(table) or _TABLE_KINDS.setdefault(table, table_kinds(conn, table))
-    rows = len(record_nos)
-    columns = {"load_id": constant(kinds["load_id"], load_id, rows),
-               "record_no": numbered(kinds["record_no"], record_nos),
-               **{name: values.column(kinds[name]) for name, values in mapped.items()}}
-    copy_columns(conn, table, columns, rows)
-    return rows
+    def __init__(self, conn: psycopg.Connection):
+        self._conn = conn
+        self._parts: dict[str, list[dict[str, Column]]] = {}
+        self._rows = 0
+
+    def add(self, load_id: int, record_kind: str, record_nos: np.ndarray,
+            mapped: dict[str, Mapped]) -> int:
+        """Buffer one delivery's mapped rows; returns how many. A file row's event_no is
+        the column's default, 0 (only API records number events)."""
+        table = _TABLES[record_kind]
+        kinds = (_TABLE_KINDS.get(table)
+                 or _TABLE_KINDS.setdefault(table, table_kinds(self._conn, table)))
+        rows = len(record_nos)
+        if rows:
+            self._parts.setdefault(table, []).append({
+                "load_id": constant(kinds["load_id"], load_id, rows),
+                "record_no": numbered(kinds["record_no"], record_nos),
+                **{name: values.column(kinds[name]) for name, values in mapped.items()}})
+            self._rows += rows
+        if self._rows >= BATCH_ROWS * 20:
+            self.flush()
+        return rows
+
+    def flush(self) -> None:
+        """Copy what is buffered."""
+        for table, parts in self._parts.items():
+            columns = {name: concat([part[name] for part in parts]) for name in parts[0]}
+            copy_columns(self._conn, table, columns, len(columns["load_id"].values))
+        self._parts.clear()
+        self._rows = 0

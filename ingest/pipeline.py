@@ -1,9 +1,10 @@
 """Entry points of ingest (docs/architecture.md): reference data, one feed, every feed.
 
-Each delivery is landed in its own savepoint, a feed's files in transactions of up to
-`BATCH_FILES`, under a per-feed advisory lock, so runs are idempotent and may overlap: a file whose content was already loaded is skipped, a
-changed one supersedes the earlier delivery, an incomplete or unreadable one is recorded
-with its reason and the feed's other deliveries still load.
+A feed's files land in transactions of up to `BATCH_FILES` files, each with its own
+delivery row, under a per-feed advisory lock, so runs are idempotent and may overlap: a
+file whose content was already loaded is skipped, a changed one supersedes the earlier
+delivery, an incomplete or unreadable one is recorded with its reason and the feed's
+other deliveries still load.
 """
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
 import psycopg
 
 from ingest import reference, state
-from ingest.land import RowWriter, copy_mapped, copy_rows
+from ingest.land import MappedWriter, RowWriter, copy_rows
 from ingest.mapping import LOCAL_TZ, Refs
 from ingest.problems import DeliveryProblem, IngestError
 from ingest.registry import Feed, load_registry
@@ -109,37 +111,42 @@ def _open_file(feed: Feed, delivery: FileDelivery, refs: Refs):
     return xlsx_source.Workbook(delivery, refs)
 
 
-def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery,
-               refs: Refs) -> DeliveryOutcome | None:
-    """Land one file unless its content was already settled; None when nothing changed."""
+def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery, refs: Refs,
+               latest: tuple | None, mapped_rows: MappedWriter) -> DeliveryOutcome | None:
+    """Land one file unless its content was already settled; None when nothing changed.
+
+    Runs inside the caller's transaction, which holds the feed's lock (`_ingest_files`);
+    `latest` is the newest earlier delivery of its name; rows the column path mapped go
+    to `mapped_rows`, copied before that transaction ends.
+    """
     content_hash = file_sha256(delivery.path)
-    with conn.transaction():
-        state.lock_feed(conn, feed.unit_code)
-        latest = state.latest_delivery(conn, feed.unit_code, delivery.name)
-        if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
-            return None
-        try:
-            with conn.transaction():
-                columns = (csv_source.read_columns(delivery, feed.encoding, refs)
-                           if feed.kind == "csv" else None)
-                records = columns.flagged if columns else _open_file(feed, delivery, refs)
-                load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
-                                               delivery.record_kind, delivery.day, content_hash)
-                accepted = (copy_mapped(conn, load_id, columns.record_kind, columns.record_nos,
+    if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
+        return None
+    try:
+        columns = (csv_source.read_columns(delivery, feed.encoding, refs)
+                   if feed.kind == "csv" else None)
+        # A file read while it is written may turn out unreadable part-way: a savepoint
+        # leaves none of its rows behind. A file the column path read is checked whole.
+        with conn.transaction() if columns is None else nullcontext():
+            records = columns.flagged if columns else _open_file(feed, delivery, refs)
+            load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
+                                           delivery.record_kind, delivery.day, content_hash)
+            accepted = (mapped_rows.add(load_id, columns.record_kind, columns.record_nos,
                                         columns.mapped) if columns else 0)
-                writer = RowWriter(conn, load_id)
-                for item in records:
-                    writer.add(item)
-                writer.flush()
-                extra_columns = (columns or records).extra_columns
-                return state.finish_delivery(conn, load_id, writer.counts(accepted),
-                                             extra_columns)
-        except DeliveryProblem as problem:
-            if latest and latest == (problem.status, content_hash, problem.reason_en):
-                return None
-            return state.record_unloaded(conn, feed.kind, feed.unit_code, delivery.name,
-                                         delivery.record_kind, delivery.day, content_hash,
-                                         problem)
+            writer = RowWriter(conn, load_id)
+            for item in records:
+                writer.add(item)
+            writer.flush()
+            # With no earlier delivery of this name there is nothing to supersede.
+            return state.finish_delivery(conn, load_id, writer.counts(accepted),
+                                         (columns or records).extra_columns,
+                                         supersede=latest is not None)
+    except DeliveryProblem as problem:
+        if latest and latest == (problem.status, content_hash, problem.reason_en):
+            return None
+        return state.record_unloaded(conn, feed.kind, feed.unit_code, delivery.name,
+                                     delivery.record_kind, delivery.day, content_hash,
+                                     problem)
 
 
 def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
@@ -153,25 +160,21 @@ def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
     refs = _refs(conn)
     outcomes = []
     for batch in _batches(deliveries):
-        failure = None
+        # A bad file is recorded with its reason and the batch goes on; anything else
+        # (the database gone, a bug) rolls the batch back, to be loaded again next run.
         with conn.transaction():
             state.lock_feed(conn, feed.unit_code)
-            for delivery in batch:
-                try:
-                    outcomes.append(_land_file(conn, feed, delivery, refs))
-                except Exception as error:  # noqa: BLE001 - re-raised once the batch commits
-                    # The file's savepoint is rolled back; the files before it commit, as
-                    # they did when each file had its own transaction.
-                    failure = error
-                    break
-        if failure is not None:
-            raise failure
+            mapped_rows = MappedWriter(conn)
+            latest = state.latest_deliveries(conn, feed.unit_code, [d.name for d in batch])
+            outcomes += [_land_file(conn, feed, delivery, refs, latest.get(delivery.name),
+                                    mapped_rows) for delivery in batch]
+            mapped_rows.flush()
     return [o for o in outcomes if o is not None]
 
 
 def _batches(deliveries: list[FileDelivery]) -> Iterator[list[FileDelivery]]:
     """Consecutive deliveries landed in one transaction: at most `BATCH_FILES` files and,
-    past the first, `BATCH_BYTES` bytes. Each keeps its own savepoint, load id and status."""
+    past the first, `BATCH_BYTES` bytes. Each keeps its own load id, hash and status."""
     batch, size = [], 0
     for delivery in deliveries:
         file_size = delivery.path.stat().st_size
@@ -284,11 +287,11 @@ def _ingest_one(dsn: str, data_dir: Path, feed: Feed,
         return error
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     # A worker dies with the run that started it, as a serial run's work would.
     if sys.platform == "linux":
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:
+        if os.getppid() != parent:  # the run ended before the signal was armed
             os._exit(1)
 
 
@@ -310,7 +313,7 @@ def ingest_all(dsn: str, data_dir: str | os.PathLike, *,
     else:
         # spawn, not fork: the parent may hold threads and connections a fork would copy.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_worker_start) as pool:
+                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_ingest_one, [dsn] * len(feeds), [data_dir] * len(feeds),
                                     feeds, [retry] * len(feeds)))
     failures: dict[str, Exception] = {}

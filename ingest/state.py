@@ -52,14 +52,16 @@ def lock_feed(conn: psycopg.Connection, feed: str) -> None:
     conn.execute("select pg_advisory_xact_lock(hashtext('ingest:' || %s))", (feed,))
 
 
-def latest_delivery(conn: psycopg.Connection, feed: str, delivery: str):
-    """(status, content_hash, reason) of the newest delivery of that name, or None."""
-    return conn.execute(
-        "select status, content_hash, reason from raw.deliveries"
-        " where feed_unit_code = %s and delivery = %s and status <> 'loading'"
-        " order by load_id desc limit 1",
-        (feed, delivery),
-    ).fetchone()
+def latest_deliveries(conn: psycopg.Connection, feed: str,
+                      deliveries: list[str]) -> dict[str, tuple]:
+    """(status, content_hash, reason) of the newest delivery of each name that has one."""
+    rows = conn.execute(
+        "select distinct on (delivery) delivery, status, content_hash, reason"
+        " from raw.deliveries where feed_unit_code = %s and delivery = any(%s)"
+        " and status <> 'loading' order by delivery, load_id desc",
+        (feed, deliveries),
+    )
+    return {name: tuple(rest) for name, *rest in rows}
 
 
 def start_delivery(conn: psycopg.Connection, source_kind: str, feed: str, delivery: str,
