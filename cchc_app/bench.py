@@ -22,6 +22,7 @@ is not a step's, nor is the API emulator's (it stands for the vendors' servers).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -297,12 +298,10 @@ STEPS = {"ingest": step_ingest, "copy": step_copy, "to_sql": step_to_sql, "dbt":
 
 def _machine() -> str:
     cpu = ""
-    try:
+    with contextlib.suppress(OSError):
         cpu = next((line.split(":", 1)[1].strip() for line in
                     Path("/proc/cpuinfo").read_text().splitlines()
                     if line.startswith("model name")), "")
-    except OSError:
-        pass
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"{platform.node()}: {os.cpu_count()} cores {cpu}, {memory_gb:.0f} GB,"
             f" {platform.system()} {platform.release()}, CPython {platform.python_version()}")

@@ -124,7 +124,8 @@ membership as (
     select case_code, 'received_total' from flows
     where column_name in ('received_online', 'received_direct_postal')
     union all
-    select case_code, 'received_total' from stocks where column_name = 'carried_over'
+    select case_code, 'received_total' from stocks
+    where column_name = 'carried_over'
 )
 
 select
