@@ -158,6 +158,8 @@ def test_docker_compose_config_accepts_the_file_only_with_every_secret(tmp_path)
 def test_celery_workers_scale_and_share_the_airflow_configuration(airflow_configured):
     from airflow.cli.cli_parser import get_parser
 
+    from cchc_app.airflow_runner import build_parser
+
     worker = SERVICES["worker"]
     # `--scale worker=N` needs replicas that differ in nothing: no fixed name or host port.
     assert not {"container_name", "ports", "hostname"} & set(worker)
@@ -167,12 +169,12 @@ def test_celery_workers_scale_and_share_the_airflow_configuration(airflow_config
          if k not in {"command", "healthcheck", "depends_on"}}
     assert worker["command"] == ["serve", "celery", "worker"]
     airflow_cli = get_parser()
-    component = airflow_configured.build_parser().parse_args(worker["command"]).component
+    component = build_parser().parse_args(worker["command"]).component
     airflow_cli.parse_args(component)  # exits if the celery provider's commands are missing
     kind, health = worker["healthcheck"]["test"]
     runner_args = shlex.split(health.split("|")[0])
     assert kind == "CMD-SHELL" and runner_args[:3] == ["python", "-m", "cchc_app.airflow_runner"]
-    airflow_cli.parse_args(airflow_configured.build_parser().parse_args(runner_args[3:]).component)
+    airflow_cli.parse_args(build_parser().parse_args(runner_args[3:]).component)
     assert worker["depends_on"] == {
         **SERVICES["airflow-dag-processor"]["depends_on"],
         "redis": {"condition": "service_healthy"},
