@@ -43,7 +43,8 @@ def _daily() -> CronTriggerTimetable:
 
 
 #: A run at local midnight of day D covers day D-1 (its data interval), so a run's logical
-#: date is when its data is complete, for scheduled, manual and backfilled runs alike.
+#: date is when its data is complete, for scheduled, backfilled, `dags test` and UI/REST-triggered
+#: runs (Airflow's CLI `dags trigger` infers the interval from the trigger time: docs/operations.md).
 #: Workbooks cover a month and arrive after it ends.
 FEED_TIMETABLES = {
     "api": _daily(),
