@@ -21,6 +21,7 @@ import pymupdf
 import pytest
 
 from cchc import inspection, users, warehouse
+from cchc.net import free_port
 from cchc.settings import AIRFLOW_LOGIN, DBT_PROJECT_DIR, STAGE_ROLES
 from cchc.warehouse import BOOTSTRAP_APP
 from expectations.severity import READINGS, SEVERITIES
@@ -64,6 +65,8 @@ def pipeline_run(warehouse_dsn, server_dsn, tmp_path_factory):
         "CCHC_AIRFLOW_DB": airflow_db,
         # A key nobody could have written down: the scans below look for it everywhere.
         "CCHC_APPLICANT_KEY": secrets.token_urlsafe(24),
+        # Not the default 18080, which a `make run` beside the tests may be serving.
+        "CCHC_SAMPLE_API_PORT": str(free_port()),
     }
     dbname = psycopg.conninfo.conninfo_to_dict(warehouse_dsn)["dbname"]
     with ConnectionSampler(server_dsn, dbname, airflow_db) as sampler:
