@@ -97,11 +97,13 @@ def claim(dsn: str, holder: str, wait: timedelta = timedelta(hours=1), poll: flo
                                    " from ops.marts_lease for update").fetchone()
                 other = Lease(*row[:4]) if row[0] and row[0] != holder else None
                 if other is None or not _alive(other, row[4]):
+                    # A reader's login may set only who holds the lease, not who built.
+                    built = ", built_by = %(holder)s, built_at = now()" if builds else ""
                     built_by = conn.execute(
-                        "update ops.marts_lease set holder = %s, claimed_at = now(),"
-                        " host = %s, pid = %s, built_by = case when %s then %s else built_by end,"
-                        " built_at = case when %s then now() else built_at end returning built_by",
-                        (holder, socket.gethostname(), pid, builds, holder, builds)).fetchone()[0]
+                        "update ops.marts_lease set holder = %(holder)s, claimed_at = now(),"
+                        f" host = %(host)s, pid = %(pid)s{built} returning built_by",
+                        {"holder": holder, "host": socket.gethostname(), "pid": pid},
+                    ).fetchone()[0]
                     if other is not None:
                         log(f"marts lease of {other.holder} (since {other.claimed_at:%Y-%m-%d %H:%M}) "
                             "taken over: that run is gone")

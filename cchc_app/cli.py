@@ -208,8 +208,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     # The marts lease, as a reader: a DAG build waits until the report has read the marts,
     # and the edition records the build it read (cchc.marts_lock). This process's end frees
     # the lease at once, however it ends.
-    lease_dsn, holder = settings.warehouse_dsn("dbt"), _marts_holder()
-    claim(lease_dsn, holder, pid=os.getpid(), log=_say, builds=False)
+    holder = _marts_holder()
+    claim(report_dsn, holder, pid=os.getpid(), log=_say, builds=False)
     try:
         if period:
             files = build_period_report(report_dsn, period, out, organisation=organisation)
@@ -219,7 +219,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         files = build_annual_report(report_dsn, year, out, quality=decision,
                                     organisation=organisation)
     finally:
-        release(lease_dsn, holder)
+        release(report_dsn, holder)
     print(files.pdf)
     print(files.xlsx)
     print(files.html)

@@ -23,9 +23,10 @@ grant select on quality.check_results, quality.waivers, quality.completeness to 
 -- ... and holds the marts lease of its build (cchc.marts_lock).
 grant usage on schema ops to transformer;
 grant select, update on ops.marts_lease to transformer;
--- The report records which build of the marts it read (ops.marts_lease.built_by).
+-- The report holds the lease as a reader while it reads the marts (cchc report) and
+-- records which build it read (ops.marts_lease.built_by), which it cannot change.
 grant usage on schema ops to reporter;
-grant select on ops.marts_lease to reporter;
+grant select, update (holder, claimed_at, host, pid) on ops.marts_lease to reporter;
 
 -- Objects a superuser built before the pipeline had its own logins pass to the transformer,
 -- or dbt could not replace them.

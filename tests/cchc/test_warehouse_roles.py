@@ -116,6 +116,9 @@ def test_reporter_reads_marts_writes_publish_and_nothing_in_raw(built):
     _refused(reporter, "select * from raw.case_snapshots")
     _refused(reporter, "select * from staging.example_view")
     _refused(reporter, "insert into marts.published_example values ('X')")
+    # It holds the marts lease as a reader, and cannot record itself as their builder.
+    _allowed(reporter, "update ops.marts_lease set holder = 'cchc report', claimed_at = now()")
+    _refused(reporter, "update ops.marts_lease set built_by = 'cchc report'")
 
 
 def test_checker_reads_every_layer_and_writes_only_quality(built):
