@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -112,42 +112,122 @@ def _open_file(feed: Feed, delivery: FileDelivery, refs: Refs):
     return xlsx_source.Workbook(delivery, refs)
 
 
-def _land_file(conn: psycopg.Connection, feed: Feed, delivery: FileDelivery, refs: Refs,
-               latest: tuple | None, mapped_rows: MappedWriter) -> DeliveryOutcome | None:
-    """Land one file unless its content was already settled; None when nothing changed.
+@dataclass
+class _Read:
+    """A file the column path read whole: its delivery row and rows wait for
+    `_Batch.settle`, which writes those of consecutive such files together."""
 
-    Runs inside the caller's transaction, which holds the feed's lock (`_ingest_files`);
-    `latest` is the newest earlier delivery of its name; rows the column path mapped go
-    to `mapped_rows`, copied before that transaction ends.
+    delivery: FileDelivery
+    content_hash: str
+    columns: csv_source.CsvColumns
+    supersede: bool
+
+    def counts(self) -> Counts:
+        # The flagged rows go through the row path: some it may still load.
+        kept = sum(item.problem is None for item in self.columns.flagged)
+        return Counts(len(self.columns.record_nos) + kept, len(self.columns.flagged) - kept)
+
+
+class _Batch:
+    """The files of one transaction of a feed (`_ingest_files`), landed in file order.
+
+    Files the column path read are settled together: one statement inserts their
+    delivery rows (`state.insert_loaded`) and one supersedes what they replace, before
+    their rows join the batch's COPY. Any other file (read by row, or recorded unloaded)
+    first settles those read before it, so load ids keep the files' order.
     """
-    content_hash = file_sha256(delivery.path)
-    if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
-        return None
-    try:
-        columns = (csv_source.read_columns(delivery, feed.encoding, refs)
-                   if feed.kind == "csv" else None)
-        # A file read while it is written may turn out unreadable part-way: a savepoint
-        # leaves none of its rows behind. A file the column path read is checked whole.
-        with conn.transaction() if columns is None else nullcontext():
-            records = columns.flagged if columns else _open_file(feed, delivery, refs)
-            load_id = state.start_delivery(conn, feed.kind, feed.unit_code, delivery.name,
-                                           delivery.record_kind, delivery.day, content_hash)
-            accepted = (mapped_rows.add(load_id, columns.record_kind, columns.record_nos,
-                                        columns.mapped) if columns else 0)
-            writer = RowWriter(conn, load_id)
-            for item in records:
-                writer.add(item)
-            writer.flush()
-            # With no earlier delivery of this name there is nothing to supersede.
-            return state.finish_delivery(conn, load_id, writer.counts(accepted),
-                                         (columns or records).extra_columns,
-                                         supersede=latest is not None)
-    except DeliveryProblem as problem:
-        if latest and latest == (problem.status, content_hash, problem.reason_en):
-            return None
-        return state.record_unloaded(conn, feed.kind, feed.unit_code, delivery.name,
-                                     delivery.record_kind, delivery.day, content_hash,
-                                     problem)
+
+    def __init__(self, conn: psycopg.Connection, feed: Feed, refs: Refs,
+                 latest: dict[str, tuple]):
+        self._conn = conn
+        self._feed = feed
+        self._refs = refs
+        self._latest = latest
+        self._mapped = MappedWriter(conn)
+        self._read: list[_Read] = []
+        self.outcomes: list[DeliveryOutcome] = []
+
+    def land(self, delivery: FileDelivery) -> None:
+        """Land one file unless its content was already settled."""
+        feed, latest = self._feed, self._latest.get(delivery.name)
+        data = csv_source.read_small(delivery.path) if feed.kind == "csv" else None
+        content_hash = (hashlib.sha256(data).hexdigest() if data is not None
+                        else file_sha256(delivery.path))
+        if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
+            return
+        try:
+            columns = (csv_source.read_columns(delivery, feed.encoding, self._refs, data)
+                       if feed.kind == "csv" else None)
+            if columns is not None:
+                # Checked whole: nothing in it can fail once its rows are written.
+                self._read.append(_Read(delivery, content_hash, columns, latest is not None))
+                return
+            records = _open_file(feed, delivery, self._refs)
+        except DeliveryProblem as problem:
+            if latest and latest == (problem.status, content_hash, problem.reason_en):
+                return
+            self.settle()
+            self.outcomes.append(state.record_unloaded(
+                self._conn, feed.kind, feed.unit_code, delivery.name, delivery.record_kind,
+                delivery.day, content_hash, problem))
+            return
+        self.settle()
+        self._land_by_row(delivery, content_hash, records, latest)
+
+    def _land_by_row(self, delivery: FileDelivery, content_hash: str, records,
+                     latest: tuple | None) -> None:
+        feed = self._feed
+        try:
+            # A file read while it is written may turn out unreadable part-way: a
+            # savepoint leaves none of its rows behind.
+            with self._conn.transaction():
+                load_id = state.start_delivery(self._conn, feed.kind, feed.unit_code,
+                                               delivery.name, delivery.record_kind,
+                                               delivery.day, content_hash)
+                writer = RowWriter(self._conn, load_id)
+                for item in records:
+                    writer.add(item)
+                writer.flush()
+                # With no earlier delivery of this name there is nothing to supersede.
+                self.outcomes.append(state.finish_delivery(
+                    self._conn, load_id, writer.counts(), records.extra_columns,
+                    supersede=latest is not None))
+        except DeliveryProblem as problem:
+            if latest and latest == (problem.status, content_hash, problem.reason_en):
+                return
+            self.outcomes.append(state.record_unloaded(
+                self._conn, feed.kind, feed.unit_code, delivery.name, delivery.record_kind,
+                delivery.day, content_hash, problem))
+
+    def settle(self) -> None:
+        """Write the delivery rows and rows of the files read whole so far."""
+        if not self._read:
+            return
+        feed, read = self._feed, self._read
+        counts = [r.counts() for r in read]
+        load_ids = state.insert_loaded(self._conn, feed.kind, feed.unit_code, [
+            (r.delivery.name, r.delivery.record_kind, r.delivery.day, r.content_hash,
+             r.columns.extra_columns, c) for r, c in zip(read, counts)])
+        state.supersede_many(self._conn, feed.unit_code, [
+            (load_id, r.delivery.name) for r, load_id in zip(read, load_ids) if r.supersede])
+        for r, load_id, count in zip(read, load_ids, counts):
+            columns = r.columns
+            self._mapped.add(load_id, columns.record_kind, columns.record_nos, columns.mapped)
+            if columns.flagged:
+                writer = RowWriter(self._conn, load_id)
+                for item in columns.flagged:
+                    writer.add(item)
+                writer.flush()
+            self.outcomes.append(DeliveryOutcome(
+                load_id, feed.unit_code, r.delivery.name, "loaded", count.read, count.loaded,
+                count.quarantined))
+        self._read = []
+
+    def finish(self) -> list[DeliveryOutcome]:
+        """Settle what is left and copy the batch's mapped rows; before the commit."""
+        self.settle()
+        self._mapped.flush()
+        return self.outcomes
 
 
 def file_deliveries(data_dir: str | os.PathLike, feed: Feed) -> list[FileDelivery]:
@@ -170,12 +250,12 @@ def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
         # (the database gone, a bug) rolls the batch back, to be loaded again next run.
         with conn.transaction():
             state.lock_feed(conn, feed.unit_code)
-            mapped_rows = MappedWriter(conn)
             latest = state.latest_deliveries(conn, feed.unit_code, [d.name for d in batch])
-            outcomes += [_land_file(conn, feed, delivery, refs, latest.get(delivery.name),
-                                    mapped_rows) for delivery in batch]
-            mapped_rows.flush()
-    return [o for o in outcomes if o is not None]
+            landing = _Batch(conn, feed, refs, latest)
+            for delivery in batch:
+                landing.land(delivery)
+            outcomes += landing.finish()
+    return outcomes
 
 
 def _batches(deliveries: list[FileDelivery]) -> Iterator[list[FileDelivery]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from ingest.problems import DeliveryProblem
 
@@ -96,6 +97,54 @@ def finish_delivery(conn: psycopg.Connection, load_id: int, counts: Counts,
         )
     return DeliveryOutcome(load_id, feed, delivery, "loaded", counts.read, counts.loaded,
                            counts.quarantined)
+
+
+def insert_loaded(conn: psycopg.Connection, source_kind: str, feed: str,
+                  loads: list[tuple[str, str, date, str, list[str], Counts]]) -> list[int]:
+    """Insert, in one statement, `loaded` deliveries whose rows are known before they are
+    written: (delivery, record_kind, delivery_day, content_hash, extra_columns, counts)
+    each. Their load_ids, in the given order (the names of one feed's batch are distinct).
+
+    The same rows `start_delivery` then `finish_delivery` leave behind, in one round trip
+    for a batch of files rather than two per file. Write the rows (and `supersede_many`)
+    in the same transaction: its commit is what makes them `loaded`.
+    """
+    if not loads:
+        return []
+    names, kinds, days, hashes, extras, counts = zip(*loads)
+    rows = conn.execute(
+        "insert into raw.deliveries (source_kind, feed_unit_code, delivery, record_kind,"
+        " delivery_day, content_hash, status, extra_columns, rows_read, rows_loaded,"
+        " rows_quarantined)"
+        " select %s, %s, d.delivery, d.record_kind, d.delivery_day, d.content_hash, 'loaded',"
+        " array(select jsonb_array_elements_text(d.extra)), d.loaded + d.quarantined,"
+        " d.loaded, d.quarantined"
+        " from unnest(%s::text[], %s::text[], %s::date[], %s::text[], %s::jsonb[], %s::int[],"
+        " %s::int[]) with ordinality"
+        " as d(delivery, record_kind, delivery_day, content_hash, extra, loaded, quarantined, n)"
+        # Identity values are drawn in the order rows reach the insert: the files' order.
+        " order by d.n returning delivery, load_id",
+        (source_kind, feed, list(names), list(kinds), list(days), list(hashes),
+         [Jsonb(list(e)) for e in extras], [c.loaded for c in counts],
+         [c.quarantined for c in counts]),
+    ).fetchall()
+    load_ids = dict(rows)
+    return [load_ids[name] for name in names]
+
+
+def supersede_many(conn: psycopg.Connection, feed: str,
+                   loads: list[tuple[int, str]]) -> None:
+    """`finish_delivery`'s supersession for several (load_id, delivery) of one feed with
+    distinct names, in one statement."""
+    if loads:
+        load_ids, names = zip(*loads)
+        conn.execute(
+            "update raw.deliveries d set status = 'superseded', superseded_by = n.load_id"
+            " from unnest(%s::bigint[], %s::text[]) as n(load_id, delivery)"
+            " where d.feed_unit_code = %s and d.delivery = n.delivery"
+            " and d.load_id < n.load_id and d.status in ('loaded', 'not_loaded', 'rejected')",
+            (list(load_ids), list(names), feed),
+        )
 
 
 def record_unloaded(conn: psycopg.Connection, source_kind: str, feed: str, delivery: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,11 +63,14 @@ def discover(folder: Path) -> list[FileDelivery]:
     return sorted(found, key=lambda d: (d.day, d.record_kind, d.name))
 
 
-def _records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
-    """(first physical line, fields) of each non-blank record, decoding as it streams."""
+def _records(path: Path, encoding: str,
+             decoded: str | None = None) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, fields) of each non-blank record, decoding as it streams;
+    from `decoded`, the whole file already decoded, when given."""
     line_no = 0
     try:
-        with io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="") as text:
+        with (io.StringIO(decoded, newline="") if decoded is not None else
+              io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")) as text:
             reader = csv.reader(text, delimiter=";", quotechar='"')
             for fields in reader:
                 start, line_no = line_no + 1, reader.line_num
@@ -90,12 +94,13 @@ def _marker_count(delivery: FileDelivery) -> int:
     """The record count the `.ok` marker holds; `not_loaded` when it is absent or not a count."""
     marker = delivery.path.with_name(delivery.name + ".ok")
     name = delivery.name
-    if not marker.is_file():
+    try:  # opened without a stat first: on a busy disk each system call shows per file
+        text = marker.read_text(encoding="ascii", errors="replace").strip()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise not_loaded(
             f"{name}: no {marker.name} marker yet (still being written or cut short)",
             f"{name}: chưa có tệp đánh dấu {marker.name} (tệp đang ghi hoặc bị thiếu)",
-        )
-    text = marker.read_text(encoding="ascii", errors="replace").strip()
+        ) from None
     if not text.isdigit():
         raise not_loaded(
             f"{name}: {marker.name} does not hold a record count (holds '{text[:20]}')",
@@ -126,10 +131,11 @@ def check_complete(delivery: FileDelivery, encoding: str) -> None:
 class CsvFile:
     """The records of one complete CSV delivery; `extra_columns` is the schema drift."""
 
-    def __init__(self, delivery: FileDelivery, encoding: str, refs: Refs):
+    def __init__(self, delivery: FileDelivery, encoding: str, refs: Refs,
+                 decoded: str | None = None):
         self._delivery = delivery
         self._refs = refs
-        self._records = _records(delivery.path, encoding)
+        self._records = _records(delivery.path, encoding, decoded)
         header = next(self._records, None)
         if header is None:
             raise rejected(f"{delivery.name}: the file is empty", f"{delivery.name}: tệp rỗng")
@@ -206,23 +212,35 @@ class CsvColumns:
     flagged: list[Parsed]
 
 
-def read_columns(delivery: FileDelivery, encoding: str, refs: Refs) -> CsvColumns | None:
+def read_small(path: Path) -> bytes | None:
+    """The bytes of a file the column path may read whole, or None when it is larger
+    than `COLUMN_PATH_MAX_BYTES`; one open, so the hash and the parse see the same bytes."""
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size > COLUMN_PATH_MAX_BYTES:
+            return None
+        return handle.read()
+
+
+def read_columns(delivery: FileDelivery, encoding: str, refs: Refs,
+                 data: bytes | None = None) -> CsvColumns | None:
     """The delivery through the column path, or None when only the row path reads it
     exactly as sources.md §2.2 says (undecodable bytes, NUL, quoting the two parsers
     might split differently, blank records, ragged rows, a file too large to hold).
+    `data` is the file's bytes when the caller has read them (`read_small`).
 
     Raises the row path's `DeliveryProblem`s, in its order: marker, count, header.
     """
     expected = _marker_count(delivery)
-    if delivery.path.stat().st_size > COLUMN_PATH_MAX_BYTES:
+    size = len(data) if data is not None else delivery.path.stat().st_size
+    if size > COLUMN_PATH_MAX_BYTES:
         return None
     try:
-        text = delivery.path.read_bytes().decode(encoding)
+        decoded = (data if data is not None else delivery.path.read_bytes()).decode(encoding)
     except UnicodeDecodeError:
         return None
-    if "\x00" in text:
+    if "\x00" in decoded:
         return None
-    text = nfc(text)  # NFC does not reach across ';' or a line end, so per cell is the same
+    text = nfc(decoded)  # NFC does not reach across ';' or a line end, so per cell is the same
     if not text or not _plain_quoting(text):
         return None
     table = _parse(text)
@@ -242,7 +260,8 @@ def read_columns(delivery: FileDelivery, encoding: str, refs: Refs) -> CsvColumn
     if int(lines.sum()) != ends or blank.any():
         return None
     _check_count(delivery, expected, table.num_rows - 1)
-    reader = CsvFile(delivery, encoding, refs)
+    # The header as the row path reads it, from the bytes already decoded (not the file again).
+    reader = CsvFile(delivery, encoding, refs, decoded)
     reader.close()
     header = reader.header
     if [h.strip() for h in table.slice(0, 1).to_pylist()[0].values()] != header \
