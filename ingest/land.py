@@ -12,7 +12,7 @@ import numpy as np
 import psycopg
 
 from ingest import quarantine
-from ingest.columns import Column, Mapped, concat, constant, copy_columns, numbered, table_kinds
+from ingest.columns import Column, Mapped, concat, copy_columns, numbered, table_kinds
 from ingest.mapping import CASE_COLUMNS, EVENT_COLUMNS
 from ingest.problems import RowProblem
 from ingest.state import Counts
@@ -103,22 +103,23 @@ class MappedWriter:
 
     def __init__(self, conn: psycopg.Connection):
         self._conn = conn
-        self._parts: dict[str, list[dict[str, Column]]] = {}
+        # Per mapped table (keyed by its identity; several files of one group share one):
+        # (raw table, the mapped columns, then per delivery its positions in them, its
+        # load_id on each row and its record numbers).
+        self._parts: dict[int, tuple[str, dict[str, Mapped], list, list, list]] = {}
         self._rows = 0
 
     def add(self, load_id: int, record_kind: str, record_nos: np.ndarray,
-            mapped: dict[str, Mapped]) -> int:
-        """Buffer one delivery's mapped rows; returns how many. A file row's event_no is
-        the column's default, 0 (only API records number events)."""
-        table = _TABLES[record_kind]
-        kinds = (_TABLE_KINDS.get(table)
-                 or _TABLE_KINDS.setdefault(table, table_kinds(self._conn, table)))
+            mapped: dict[str, Mapped], positions: np.ndarray | None = None) -> int:
+        """Buffer one delivery's mapped rows: those at `positions` of `mapped` (all of
+        them when None); returns how many. A file row's event_no is the column's
+        default, 0 (only API records number events)."""
         rows = len(record_nos)
         if rows:
-            self._parts.setdefault(table, []).append({
-                "load_id": constant(kinds["load_id"], load_id, rows),
-                "record_no": numbered(kinds["record_no"], record_nos),
-                **{name: values.column(kinds[name]) for name, values in mapped.items()}})
+            part = self._parts.setdefault(id(mapped), (_TABLES[record_kind], mapped, [], [], []))
+            part[2].append(np.arange(rows) if positions is None else positions)
+            part[3].append(np.full(rows, load_id, dtype=np.int64))
+            part[4].append(record_nos)
             self._rows += rows
         if self._rows >= BATCH_ROWS * 20:
             self.flush()
@@ -126,8 +127,23 @@ class MappedWriter:
 
     def flush(self) -> None:
         """Copy what is buffered."""
-        for table, parts in self._parts.items():
+        by_table: dict[str, list[dict[str, Column]]] = {}
+        for table, mapped, positions, load_ids, record_nos in self._parts.values():
+            kinds = (_TABLE_KINDS.get(table)
+                     or _TABLE_KINDS.setdefault(table, table_kinds(self._conn, table)))
+            rows = np.concatenate(positions)
+            whole = len(rows) == _length(mapped) and bool((rows == np.arange(len(rows))).all())
+            by_table.setdefault(table, []).append({
+                "load_id": Column(kinds["load_id"], np.concatenate(load_ids)),
+                "record_no": numbered(kinds["record_no"], np.concatenate(record_nos)),
+                **{name: (values if whole else values.take(rows)).column(kinds[name])
+                   for name, values in mapped.items()}})
+        for table, parts in by_table.items():
             columns = {name: concat([part[name] for part in parts]) for name in parts[0]}
             copy_columns(self._conn, table, columns, len(columns["load_id"].values))
         self._parts.clear()
         self._rows = 0
+
+
+def _length(mapped: dict[str, Mapped]) -> int:
+    return len(next(iter(mapped.values())).rows) if mapped else 0

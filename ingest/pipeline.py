@@ -147,17 +147,32 @@ class _Batch:
         self._read: list[_Read] = []
         self.outcomes: list[DeliveryOutcome] = []
 
-    def land(self, delivery: FileDelivery) -> None:
-        """Land one file unless its content was already settled."""
-        feed, latest = self._feed, self._latest.get(delivery.name)
-        data = csv_source.read_small(delivery.path) if feed.kind == "csv" else None
-        content_hash = (hashlib.sha256(data).hexdigest() if data is not None
-                        else file_sha256(delivery.path))
-        if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
-            return
+    def land(self, deliveries: list[FileDelivery]) -> None:
+        """Land each file unless its content was already settled, in order."""
+        feed, pending = self._feed, []
+        for delivery in deliveries:
+            latest = self._latest.get(delivery.name)
+            # Small files are read once, for the hash and the parse; larger ones are
+            # hashed as they stream, and read again only if the column path takes them.
+            data = (csv_source.read_small(delivery.path, csv_source.GROUP_FILE_MAX_BYTES)
+                    if feed.kind == "csv" else None)
+            content_hash = (hashlib.sha256(data).hexdigest() if data is not None
+                            else file_sha256(delivery.path))
+            if latest and latest[0] in ("loaded", "rejected") and latest[1] == content_hash:
+                continue
+            pending.append((delivery, data, content_hash, latest))
+        read = (csv_source.read_batch([(d, data) for d, data, _, _ in pending], feed.encoding,
+                                      self._refs)
+                if feed.kind == "csv" else [None] * len(pending))
+        for (delivery, _, content_hash, latest), columns in zip(pending, read):
+            self._land(delivery, content_hash, latest, columns)
+
+    def _land(self, delivery: FileDelivery, content_hash: str, latest: tuple | None,
+              columns: csv_source.CsvColumns | DeliveryProblem | None) -> None:
+        feed = self._feed
         try:
-            columns = (csv_source.read_columns(delivery, feed.encoding, self._refs, data)
-                       if feed.kind == "csv" else None)
+            if isinstance(columns, DeliveryProblem):
+                raise columns
             if columns is not None:
                 # Checked whole: nothing in it can fail once its rows are written.
                 self._read.append(_Read(delivery, content_hash, columns, latest is not None))
@@ -212,7 +227,8 @@ class _Batch:
             (load_id, r.delivery.name) for r, load_id in zip(read, load_ids) if r.supersede])
         for r, load_id, count in zip(read, load_ids, counts):
             columns = r.columns
-            self._mapped.add(load_id, columns.record_kind, columns.record_nos, columns.mapped)
+            self._mapped.add(load_id, columns.record_kind, columns.record_nos, columns.mapped,
+                             columns.positions)
             if columns.flagged:
                 writer = RowWriter(self._conn, load_id)
                 for item in columns.flagged:
@@ -252,8 +268,7 @@ def _ingest_files(conn: psycopg.Connection, data_dir: Path, feed: Feed,
             state.lock_feed(conn, feed.unit_code)
             latest = state.latest_deliveries(conn, feed.unit_code, [d.name for d in batch])
             landing = _Batch(conn, feed, refs, latest)
-            for delivery in batch:
-                landing.land(delivery)
+            landing.land(batch)
             outcomes += landing.finish()
     return outcomes
 

@@ -38,7 +38,7 @@ from ingest.mapping import (
     map_event_row,
     nfc,
 )
-from ingest.problems import RowProblem, not_loaded, rejected
+from ingest.problems import DeliveryProblem, RowProblem, not_loaded, rejected
 from ingest.sources import FileDelivery
 
 _NAME = re.compile(r"^(hoso|sukien)_(\d{8})\.csv$")
@@ -210,13 +210,16 @@ class CsvColumns:
     mapped: dict[str, Mapped]            # raw table column → values of the accepted rows
     record_nos: np.ndarray               # record_no of each accepted row
     flagged: list[Parsed]
+    #: Where the accepted rows are in `mapped` when it holds a group of files' rows
+    #: (`read_batch`); None when `mapped` holds exactly the accepted rows.
+    positions: np.ndarray | None = None
 
 
-def read_small(path: Path) -> bytes | None:
-    """The bytes of a file the column path may read whole, or None when it is larger
-    than `COLUMN_PATH_MAX_BYTES`; one open, so the hash and the parse see the same bytes."""
+def read_small(path: Path, limit: int) -> bytes | None:
+    """The bytes of a file of at most `limit` bytes, or None when it is larger; one open,
+    so the hash and the parse see the same bytes."""
     with path.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size > COLUMN_PATH_MAX_BYTES:
+        if os.fstat(handle.fileno()).st_size > limit:
             return None
         return handle.read()
 
@@ -350,3 +353,178 @@ def _lines_per_record(cells: list[pa.Array]) -> np.ndarray:
     inside = sum(pc.count_substring_regex(c, r"\r\n|\r|\n").to_numpy(zero_copy_only=False)
                  for c in cells)
     return 1 + inside.astype(np.int64)
+
+
+#: Files up to this size may be parsed together with others of their batch (`read_batch`);
+#: a group holds at most `GROUP_MAX_BYTES` of text, so memory stays bounded.
+GROUP_FILE_MAX_BYTES = 1 << 20
+GROUP_MAX_BYTES = 16 << 20
+
+
+@dataclass
+class _Prepared:
+    """A file `read_batch` may parse with others: decoded, without quotes, its body the
+    records after the header line (ending with a line end)."""
+
+    index: int
+    delivery: FileDelivery
+    expected: int          # the marker's record count
+    decoded: str           # as decoded, before NFC (what the row path reads)
+    header_line: str
+    body: str
+    records: int           # data records, one per physical line (no quotes)
+
+
+def read_batch(items: list[tuple[FileDelivery, bytes | None]], encoding: str,
+               refs: Refs) -> list[CsvColumns | DeliveryProblem | None]:
+    """`read_columns` of each of a feed's files (its bytes, or None to read them), as a
+    value: the columns, None for the row path, or the `DeliveryProblem` it raised.
+
+    A day's file holds a few dozen rows, and parsing and mapping cost mostly per call: small
+    files without quotes whose header lines are identical are parsed as one table (their
+    bodies one after the other) and each rule applied once per distinct value of the
+    group. Every check of `read_columns` is still made per file, in its order, and a file
+    the group cannot vouch for, or a group Arrow does not read as expected, goes through
+    `read_columns` alone, so each file's result is the one `read_columns` gives.
+    """
+    results: list[CsvColumns | DeliveryProblem | None] = [None] * len(items)
+    groups: dict[tuple[str, str], list[_Prepared]] = {}
+    alone = []
+    for index, (delivery, data) in enumerate(items):
+        try:
+            prepared = _prepare(index, delivery, encoding, data)
+        except DeliveryProblem as problem:
+            results[index] = problem
+            continue
+        if prepared is None:
+            alone.append(index)
+        else:
+            groups.setdefault((delivery.record_kind, prepared.header_line), []).append(prepared)
+    for members in groups.values():
+        start = 0
+        while start < len(members):  # groups of bounded size
+            size, stop = 0, start
+            while stop < len(members) and (stop == start or size < GROUP_MAX_BYTES):
+                size += len(members[stop].body)
+                stop += 1
+            chunk = members[start:stop]
+            if len(chunk) == 1 or not _read_group(chunk, encoding, refs, results):
+                alone += [member.index for member in chunk]
+            start = stop
+    for index in alone:
+        delivery, data = items[index]
+        try:
+            results[index] = read_columns(delivery, encoding, refs, data)
+        except DeliveryProblem as problem:
+            results[index] = problem
+    return results
+
+
+def _prepare(index: int, delivery: FileDelivery, encoding: str,
+             data: bytes | None) -> _Prepared | None:
+    """The file ready for a group, or None if only `read_columns` alone may read it.
+    Raises the marker's problem, the first `read_columns` would raise."""
+    expected = _marker_count(delivery)
+    if data is None or len(data) > min(GROUP_FILE_MAX_BYTES, COLUMN_PATH_MAX_BYTES):
+        return None
+    try:
+        decoded = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in decoded or '"' in decoded:
+        return None
+    text = nfc(decoded)
+    end = _line_end(text)
+    header_line = text[:end]
+    if not any(field.strip() for field in header_line.split(";")):
+        return None
+    body = text[end + (2 if text.startswith("\r\n", end) else 1):]
+    if body and not body.endswith(("\r", "\n")):
+        body += "\n"
+    # Without quotes a record is a physical line; the header is the first.
+    ends = (text.count("\r") + text.count("\n") - text.count("\r\n")
+            + (0 if text.endswith(("\r", "\n")) else 1))
+    return _Prepared(index, delivery, expected, decoded, header_line, body, ends - 1)
+
+
+def _read_group(members: list[_Prepared], encoding: str, refs: Refs,
+                results: list) -> bool:
+    """Read files of one header line as one table into `results`; False (nothing set)
+    when Arrow does not find exactly one row per line of each file."""
+    header_line = members[0].header_line
+    width = header_line.count(";") + 1
+    header = [h.strip() for h in header_line.split(";")]
+    total = sum(member.records for member in members)
+    if (total == 0 or len(set(header)) != len(header)
+            or max(len(h.encode("utf-8")) for h in header_line.split(";"))
+            > csv.field_size_limit() // 4):
+        return False
+    table = _parse_body("".join(member.body for member in members), width)
+    # Arrow skips empty lines: with one row per non-empty line, equal totals mean that
+    # no file had one, so each file's rows are the next `records` rows.
+    if table is None or table.num_rows != total or table.num_columns != width:
+        return False
+    cells = [table.column(i).combine_chunks() for i in range(width)]
+    if max(int(_byte_lengths(c).max()) for c in cells) > csv.field_size_limit() // 4:
+        return False
+    trimmed = [_empty_as_null(pc.utf8_trim(c, characters=_WHITESPACE)) for c in cells]
+    blank = np.logical_and.reduce([null_mask(t) for t in trimmed])
+    is_cases = members[0].delivery.record_kind == "cases"
+    rules = CASE_RULES if is_cases else EVENT_RULES
+    columns = CASE_COLUMNS if is_cases else EVENT_COLUMNS[1:]
+    by_header = dict(zip(header, trimmed))
+    absent = strings([None] * total)
+    mapped, failed = {}, np.zeros(total, dtype=bool)
+    for (name, rule), column in zip(rules.items(), columns):
+        mapped[column], failed_here = apply_rule(by_header.get(name, absent), rule, refs)
+        failed |= failed_here
+    start = 0
+    for member in members:
+        stop = start + member.records
+        try:
+            results[member.index] = _group_member(member, start, stop, encoding, refs, header,
+                                                  blank, failed, mapped, cells)
+        except DeliveryProblem as problem:
+            results[member.index] = problem
+        start = stop
+    return True
+
+
+def _group_member(member: _Prepared, start: int, stop: int, encoding: str, refs: Refs,
+                  header: list[str], blank: np.ndarray, failed: np.ndarray,
+                  mapped: dict[str, Mapped], cells: list[pa.Array]) -> CsvColumns | None:
+    """One file's share of a group, checked as `read_columns` checks it, in its order."""
+    delivery = member.delivery
+    if blank[start:stop].any():
+        return None
+    _check_count(delivery, member.expected, member.records)
+    reader = CsvFile(delivery, encoding, refs, member.decoded)
+    reader.close()
+    if reader.header != header:
+        return None
+    failed_here = failed[start:stop]
+    accepted = np.flatnonzero(~failed_here)
+    # Record n (from 1) starts on line n + 1: no record spans lines without quotes.
+    flagged = [reader.parse_record(int(i) + 1, int(i) + 2,
+                                   [c[start + int(i)].as_py() for c in cells])
+               for i in np.flatnonzero(failed_here)]
+    return CsvColumns(reader.extra_columns, "case" if delivery.record_kind == "cases"
+                      else "event", member.records, mapped, accepted + 1, flagged,
+                      accepted + start)
+
+
+def _parse_body(text: str, width: int) -> pa.Table | None:
+    """Records without quotes as `width` string columns; None if Arrow refuses them."""
+    try:
+        return pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False,
+                                            block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(delimiter=";", quote_char=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                check_utf8=False),
+        )
+    except pa.ArrowInvalid:
+        return None

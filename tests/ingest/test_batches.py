@@ -81,6 +81,58 @@ def test_the_column_path_lands_exactly_what_the_row_path_lands(dsn, data_dir, mo
     assert len(by_columns["raw.quarantine"]) == 6
 
 
+def _quote_free_files(data_dir) -> None:
+    """Small files without quotes, which `read_batch` parses as groups, with a fault of
+    each kind a group must leave to the file alone or report as the file alone would."""
+    folder = data_dir / "landing/T.S01"
+    for day in range(3, 8):  # good files, some rows each rule refuses
+        write_csv(folder, f"hoso_202401{day:02d}.csv", [
+            case(f"T.S01-2401{day:02d}-0001"),
+            case(f"T.S01-2401{day:02d}-0002", **{"Mã đơn vị": "T.X99"}),
+            case(f"T.S01-2401{day:02d}-0003", **{"Ngày tiếp nhận": "31/02/2024 08:00",
+                                                  "Số điện thoại": "  "}),
+            case(f"T.S01-2401{day:02d}-0004", **{"Trạng thái": ""})])
+        write_csv(folder, f"sukien_202401{day:02d}.csv", [
+            {"Mã hồ sơ": f"T.S01-2401{day:02d}-0001", "Loại sự kiện": "Tạm dừng",
+             "Thời điểm": "03/01/2024 11:00", "Lý do": "Chờ ý kiến"},
+            {"Mã hồ sơ": f"T.S01-2401{day:02d}-0001", "Loại sự kiện": "Gọi điện",
+             "Thời điểm": "03/01/2024 11:00"}], header=EVENT_HEADER)
+    write_csv(folder, "hoso_20240108.csv", [case("T.S01-240108-0001")], ok=3)  # wrong count
+    write_csv(folder, "hoso_20240109.csv", [case("T.S01-240109-0001")], ok=None)  # no marker
+    write_csv(folder, "hoso_20240110.csv", [case("T.S01-240110-0001")],
+              header=[*case(), "Ghi chú"])                                  # an extra column
+    write_csv(folder, "hoso_20240111.csv", [case()], header=["Mã hồ sơ"])  # columns missing
+    write_csv(folder, "hoso_20240112.csv", [])                             # header only
+    blank = write_csv(folder, "hoso_20240113.csv", [case("T.S01-240113-0001")], ok=2)
+    blank.write_bytes(blank.read_bytes() + b";;\r\n\r\n" + blank.read_bytes().split(b"\n")[1]
+                      + b"\n")                                            # blank records
+    ragged = write_csv(folder, "hoso_20240114.csv", [case("T.S01-240114-0001")])
+    ragged.write_bytes(ragged.read_bytes().rstrip(b"\r\n") + b";extra\r\n")  # a field too many
+    write_csv(folder, "hoso_20240115.csv", [case("T.S01-240115-0001")],
+              encoding="cp1258")                                           # undecodable
+    write_csv(folder, "hoso_20240116.csv", [case("T.S01-240116-0001", **{"Họ tên": "Lê\x00"})])
+
+
+def test_files_parsed_as_a_group_land_what_each_file_alone_lands(dsn, data_dir, monkeypatch):
+    _quote_free_files(data_dir)
+    load_reference(dsn, data_dir)
+    grouped = [o.summary() for o in ingest_feed(dsn, data_dir, "T.S01")]
+    again = ingest_feed(dsn, data_dir, "T.S01")
+    by_groups = _raw(dsn)
+
+    empty_raw(dsn)
+    monkeypatch.setattr(csv_source, "GROUP_FILE_MAX_BYTES", -1)  # every file alone
+    load_reference(dsn, data_dir)
+    alone = [o.summary() for o in ingest_feed(dsn, data_dir, "T.S01")]
+
+    assert grouped == alone
+    assert again == []
+    assert by_groups == _raw(dsn)
+    assert {status for _, status, *_ in deliveries(dsn, "T.S01")} == {
+        "loaded", "not_loaded", "rejected"}
+    assert len(by_groups["raw.quarantine"]) >= 15
+
+
 def test_one_bad_file_in_a_batch_loses_none_of_the_others(dsn, data_dir, monkeypatch):
     monkeypatch.setattr(pipeline, "BATCH_FILES", 3)
     folder = data_dir / "landing/T.S01"
