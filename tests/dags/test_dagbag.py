@@ -98,7 +98,7 @@ def test_scheduled_dags_retry_with_backoff_and_the_interactive_one_fails_fast(da
 
 def test_every_task_of_every_dag_has_an_execution_timeout(dagbag):
     # A task hung on a lost connection is failed (and, when scheduled, retried), never left
-    # running; an hour is far above the longest step (a full-year dbt model).
+    # running; an hour is far above the longest step (the whole year's dbt build).
     for dag in dagbag.dags.values():
         for task in dag.tasks:
             assert task.execution_timeout == timedelta(hours=1), (dag.dag_id, task.task_id)
