@@ -14,11 +14,6 @@ from cchc.settings import DBT_PROJECT_DIR, STAGE_ROLES, applicant_key, state_dir
 from cchc.warehouse import login_dsn
 
 
-def dbt_manifest_path() -> Path:
-    """Where `precompile_dbt` writes the manifest the Cosmos task groups are built from."""
-    return state_dir() / "dbt" / "manifest" / "manifest.json"
-
-
 class DbtFailed(RuntimeError):
     """dbt exited non-zero; the message names the failing nodes."""
 

@@ -1,5 +1,5 @@
 """Airflow for this project: its home, its configuration (environment variables only), its
-metadata database and what every run needs before it starts (migrations, dbt manifest).
+metadata database and what every run needs before it starts (its migrations).
 
 Airflow is configured only through environment variables computed here, so the local
 runs (`cchc run`, `cchc airflow standalone`, the tests) and the containers (the
@@ -25,7 +25,7 @@ import psycopg
 
 from cchc import settings
 from cchc.credentials import secrets_dir
-from cchc.dbt_runner import dbt_env, dbt_manifest_path, run_dbt
+from cchc.dbt_runner import dbt_env
 from cchc.warehouse import (
     create_database,
     login_dsn,
@@ -95,7 +95,8 @@ def airflow_env(dsn: str) -> dict[str, str]:
         # package list of pyproject.toml leaves out sampledata, which serves the emulator).
         "PYTHONPATH": os.pathsep.join(
             p for p in (str(settings.PROJECT_ROOT), os.environ.get("PYTHONPATH")) if p),
-        # Cosmos's partial-parse cache is keyed by DAG id only: keep it per state folder, so
+        # Cosmos's partial-parse cache of each DAG's dbt task (dags/_common/dbt.py): keep it
+        # per state folder, so
         # two checkouts (or test sessions) on one machine never share it.
         "AIRFLOW__COSMOS__CACHE_DIR": str(settings.state_dir() / "cosmos"),
         # Government data stays in the province: no usage pings from Cosmos or dbt.
@@ -150,22 +151,7 @@ def migrate(dsn: str, log: TextIO | None = None) -> None:
                      encoding="utf-8")
 
 
-def precompile_dbt(dsn: str) -> Path:
-    """`dbt parse` into the manifest folder unless the manifest is newer than every dbt file.
-
-    DAG files build their Cosmos task groups from this manifest, so parsing a DAG never
-    runs dbt.
-    """
-    manifest = dbt_manifest_path()
-    sources = [p for p in settings.DBT_PROJECT_DIR.rglob("*")
-               if p.is_file() and not {"target", "logs", "dbt_packages"} & set(p.parts)]
-    newest_source = max((p.stat().st_mtime for p in sources), default=0.0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest_source:
-        run_dbt(["parse"], dsn, target_path=manifest.parent, quiet=True)
-    return manifest
-
-
 def init(dsn: str, log: TextIO | None = None) -> None:
-    """Everything a DAG run needs before it starts: metadata DB migrated, dbt manifest fresh."""
+    """Everything a DAG run needs before it starts: the metadata DB migrated. (The DAGs need
+    no dbt manifest: dbt is one task, parsed when it runs; see dags/_common/dbt.py.)"""
     migrate(dsn, log)
-    precompile_dbt(dsn)

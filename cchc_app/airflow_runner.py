@@ -5,7 +5,7 @@ Airflow is configured only through the environment variables of
 tests) and the containers (the ENTRYPOINT of docker/Dockerfile) share one code path:
 
     python -m cchc_app.airflow_runner init                 bootstrap the warehouse, migrate
-                                                           the metadata DB, precompile dbt
+                                                           the metadata DB
     python -m cchc_app.airflow_runner dags-test DAG_ID [--conf JSON] [--logical-date ISO]
     python -m cchc_app.airflow_runner standalone           UI + scheduler on a free local port
     python -m cchc_app.airflow_runner serve COMPONENT ...  exec `airflow COMPONENT ...`
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cchc_app.airflow_runner", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("init", help="bootstrap the warehouse, migrate Airflow's DB, precompile dbt")
+    sub.add_parser("init", help="bootstrap the warehouse, migrate Airflow's DB")
     test = sub.add_parser("dags-test", help="run one DAG run in this process tree")
     test.add_argument("dag_id")
     test.add_argument("--conf", default="{}", help="DAG run conf as JSON")

@@ -36,12 +36,13 @@ STAGES = {
     "gate": "quyết định công bố",
     "report": "lập báo cáo",
 }
-#: Task ids of the pipeline DAG (dags/cchc__annual_pipeline.py) → stage; dbt's tasks are
-#: the Cosmos group `dbt_build.*`. A task not listed keeps the current stage.
+#: Task ids of the pipeline DAG (dags/cchc__annual_pipeline.py) → stage. A task not listed
+#: keeps the current stage.
 _TASK_STAGES = {
     "load_reference": "reference",
     "list_feeds": "feeds",
     "ingest_feed": "feeds",
+    "dbt_build": "dbt",
     "run_quality_checks": "checks",
     "gate": "gate",
     "build_report": "report",
@@ -52,14 +53,15 @@ BAR_WIDTH = 16
 LOG_LINE = re.compile(r"^\S+Z \[(?P<level>\w+)\s*\] (?P<message>.*?)\s+\[(?P<logger>[\w.]+)\]")
 _TASK_EVENT = re.compile(r"\[DAG TEST\] (?P<event>starting|end task) task_id=(?P<task>\S+) "
                          r"map_index=(?P<index>-?\d+)")
+#: dbt's own line as a node starts ("  12 of 230 START sql table model marts.x ..... [RUN]"):
+#: the one dbt task builds every model, so this is how far the dbt stage has got.
+_DBT_NODE = re.compile(r"\s(?P<n>\d+) of (?P<total>\d+) START (?P<what>.*?)[ .]*\[RUN\]")
 #: Longest error message quoted in the summary; the log holds all of it.
 MAX_ERROR_CHARS = 400
 
 
 def stage_of(task_id: str) -> str | None:
     """The stage a task belongs to, or None for one that does not move the run on."""
-    if task_id.startswith("dbt_build."):
-        return "dbt"
     return _TASK_STAGES.get(task_id)
 
 
@@ -79,6 +81,7 @@ class RunDisplay:
         self.started = self.clock()
         self.stage: str | None = None
         self.task: str | None = None
+        self.dbt_node: str | None = None  # "12/230 marts.fct_cases" while dbt builds
         self.feeds_done: set[int] = set()
         self.failed_task: str | None = None
         self.failed_stage: str | None = None
@@ -93,6 +96,9 @@ class RunDisplay:
     def feed(self, line: str) -> None:
         """One line of the run's output (already written to the log file by the caller)."""
         match = LOG_LINE.match(line)
+        if match is None and (node := _DBT_NODE.search(line)) is not None:
+            self.dbt_node = f"{node['n']}/{node['total']} {node['what'].split()[-1]}"
+            self._show(force=False)
         if match is None:
             if self._in_error and line.strip():
                 self.errors[-1].append(line.rstrip())
@@ -108,7 +114,7 @@ class RunDisplay:
 
     def _on_task(self, task: str, map_index: int, started: bool) -> None:
         if started:
-            self.task = task
+            self.task, self.dbt_node = task, None
             stage = stage_of(task)
             if stage and stage != self.stage:
                 self.stage = stage
@@ -148,8 +154,9 @@ class RunDisplay:
 
     def _show(self, force: bool) -> None:
         if self.interactive:
-            # What the run is waiting for right now: the task, e.g. one dbt model.
-            task = f" · {self.task.removeprefix('dbt_build.')}" if self.task else ""
+            # What the run is waiting for right now: the task, and in dbt's, the node.
+            task = f" · {self.task}" if self.task else ""
+            task += f" {self.dbt_node}" if self.dbt_node else ""
             # A line longer than the terminal would wrap, and "\r" only clears the last part.
             width = shutil.get_terminal_size().columns - 1
             self.stream.write("\r\033[K" + (self.status_line() + task)[:width])

@@ -6,7 +6,7 @@ Params: `data_dir` (a data directory as in sources.md §1b), `year` (default: la
 XCom of `build_report`, which `cchc run` reads back. API feeds are read from their
 `base_url`: for the bundled sample, `cchc run` serves them from the emulator around the run.
 """
-from _common.dbt import dbt_build_group
+from _common.dbt import dbt_build
 from _common.defaults import INTERACTIVE_DEFAULT_ARGS, START_DATE
 from _common.feeds import data_dir
 from _common.tasks import (
@@ -45,5 +45,5 @@ with DAG(
     # The marts are this run's from the first model to the report (cchc.marts_lock).
     claim = claim_marts()
     report = build_report(year, "{{ params.out_dir }}", "{{ params.data_dir }}")
-    ingested >> year >> claim >> dbt_build_group() >> checks >> gate(year) >> report
+    ingested >> year >> claim >> dbt_build("cchc__annual_pipeline") >> checks >> gate(year) >> report
     report >> release_marts().as_teardown(setups=claim)

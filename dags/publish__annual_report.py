@@ -4,7 +4,7 @@ Rebuilds the marts for that year, runs the quality checks, stops at a closed gat
 writes the report (HTML, PDF, XLSX) to `out_dir` (default `<reports>/<year>`). Past years:
 trigger with `{"year": 2024}`, or see docs/operations.md for `airflow backfill create`.
 """
-from _common.dbt import dbt_build_group
+from _common.dbt import dbt_build
 from _common.defaults import LOCAL_TZ, SCHEDULED_DEFAULT_ARGS, START_DATE
 from _common.feeds import data_dir
 from _common.tasks import (
@@ -38,5 +38,5 @@ with DAG(
     # The marts are this run's from the first model to the report (cchc.marts_lock).
     claim = claim_marts()
     report = build_report(year, "{{ params.out_dir }}", str(data_dir()))
-    year >> claim >> dbt_build_group() >> checks >> gate(year) >> report
+    year >> claim >> dbt_build("publish__annual_report") >> checks >> gate(year) >> report
     report >> release_marts().as_teardown(setups=claim)

@@ -1,12 +1,13 @@
 """dbt build of staging → intermediate → marts, whenever raw cases or reference data change.
 
-One task per model (Cosmos), so the grid shows which model failed. Params: `report_year`
-(default: the current local year) and `cutoff_date` (default: 31 December of that year, or
-the run's day if earlier). Success updates the marts asset with the year and cut-off it was
-built for, which schedules `quality__gate` for them.
+One `dbt build` task (dags/_common/dbt.py): its failure names the failing models and
+dbt's message. Params: `report_year` (default: the current local year) and `cutoff_date`
+(default: 31 December of that year, or the run's day if earlier). Success updates the
+marts asset with the year and cut-off it was built for, which schedules `quality__gate`
+for them.
 """
 from _common.assets import RAW_CASES, RAW_REFERENCE
-from _common.dbt import dbt_build_group
+from _common.dbt import dbt_build
 from _common.defaults import SCHEDULED_DEFAULT_ARGS, START_DATE
 from _common.tasks import claim_marts, cutoff_date, marts_built, release_marts, report_year
 from airflow.sdk import DAG, Param
@@ -31,5 +32,5 @@ with DAG(
     # One writer of the marts at a time, whichever DAG builds (cchc.marts_lock).
     claim = claim_marts()
     built = marts_built(year, cutoff)
-    cutoff >> claim >> dbt_build_group() >> built
+    cutoff >> claim >> dbt_build("transform__dbt") >> built
     built >> release_marts().as_teardown(setups=claim)

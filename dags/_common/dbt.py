@@ -1,24 +1,20 @@
-"""The dbt build as a Cosmos task group: one task per model (run + its tests), so a failed
-model is visible by name in the grid and its log holds dbt's message."""
+"""The dbt build as ONE Airflow task: a single `dbt build` of the whole project.
+
+Not one task per model (Cosmos's DbtTaskGroup, which this replaced): every task paid
+dbt's start-up (project load, adapter, manifest, run results) for seconds of model work,
+so the ~70 tasks cost several times the whole build (docs/decisions.md, "One dbt task").
+A failed model is still named in the task's failure: Cosmos raises with each failing
+node and dbt's message, and the task log holds dbt's own output.
+"""
 from __future__ import annotations
 
-from cosmos import (
-    DbtTaskGroup,
-    ExecutionConfig,
-    ExecutionMode,
-    InvocationMode,
-    LoadMode,
-    ProfileConfig,
-    ProjectConfig,
-    RenderConfig,
-    TestBehavior,
-    TestIndirectSelection,
-)
+from cosmos import InvocationMode, ProfileConfig
+from cosmos import settings as cosmos_settings
+from cosmos.operators.local import DbtBuildLocalOperator
 
-from cchc.dbt_runner import dbt_manifest_path
 from cchc.settings import DBT_PROJECT_DIR
 
-#: Rendered when each dbt task runs; needs a DAG with `render_template_as_native_obj=True`
+#: Rendered when the task runs; needs a DAG with `render_template_as_native_obj=True`
 #: (a year stays an int) and an upstream task `report_year`. The cut-off is the upstream
 #: task `cutoff_date`'s where the DAG has one (the scheduled build), else the param.
 _DBT_VARS = {
@@ -28,40 +24,29 @@ _DBT_VARS = {
 }
 
 
-def dbt_build_group(group_id: str = "dbt_build") -> DbtTaskGroup:
-    """Task group building every model, seed and test for the run's report year.
+def dbt_build(dag_id: str, task_id: str = "dbt_build") -> DbtBuildLocalOperator:
+    """Task building every seed, model and test for the run's report year (and cut-off).
 
-    The graph comes from the manifest `cchc_app.airflow_config.precompile_dbt` writes, so parsing the DAG
-    never runs dbt; without it (a fresh checkout) Cosmos falls back to `dbt ls`.
+    `dag_id` names the DAG's own partial-parse cache (under AIRFLOW__COSMOS__CACHE_DIR):
+    Cosmos runs dbt in a fresh copy of the project each time, and without the cache every
+    run would parse the whole project again.
     """
-    manifest = dbt_manifest_path()
-    have_manifest = manifest.is_file()
-    return DbtTaskGroup(
-        group_id=group_id,
-        project_config=ProjectConfig(
-            dbt_project_path=DBT_PROJECT_DIR,
-            manifest_path=manifest if have_manifest else None,
-            install_dbt_deps=False,
-        ),
+    return DbtBuildLocalOperator(
+        task_id=task_id,
+        project_dir=str(DBT_PROJECT_DIR),
         profile_config=ProfileConfig(
             profile_name="cchc",
             target_name="warehouse",
             profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
         ),
-        execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL,
-            # In-process dbt: no new interpreter per model on a two-core server.
-            invocation_mode=InvocationMode.DBT_RUNNER,
-            # A model's task runs only the tests of that model; a test spanning two models
-            # (relationships) runs in its own task after both (detached below).
-            test_indirect_selection=TestIndirectSelection.CAUTIOUS,
-        ),
-        render_config=RenderConfig(
-            load_method=LoadMode.DBT_MANIFEST if have_manifest else LoadMode.DBT_LS,
-            test_behavior=TestBehavior.BUILD,
-            should_detach_multiple_parents_tests=True,
-            # Our own MARTS asset marks the build; per-model assets would only add noise.
-            emit_datasets=False,
-        ),
-        operator_args={"vars": _DBT_VARS, "install_deps": False},
+        # In-process dbt: no second interpreter to start on a two-core server.
+        invocation_mode=InvocationMode.DBT_RUNNER,
+        install_deps=False,
+        vars=_DBT_VARS,
+        cache_dir=cosmos_settings.cache_dir / dag_id / task_id,
+        # Our own MARTS asset marks the build; per-model assets would only add noise.
+        emit_datasets=False,
+        # The compiled SQL of all ~260 nodes (~1.6 MB) would go into Airflow's metadata DB
+        # as a rendered field at every run; dbt's output in the task log names what failed.
+        should_store_compiled_sql=False,
     )

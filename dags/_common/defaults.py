@@ -18,7 +18,7 @@ START_DATE = pendulum.datetime(2024, 1, 1, tz=LOCAL_TZ)
 
 #: Feeds fail transiently (a workbook still being copied, an API answering 503 for an hour):
 #: retry with growing pauses rather than page someone at the first failure.
-#: No task may run for ever: the longest step (a full-year dbt model, a year's workbook
+#: No task may run for ever: the longest step (the whole year's dbt build, a year's workbook
 #: backlog) takes minutes on the Department's server; a task still running after this is
 #: hung (a lost connection without a timeout) and is failed, and retried when scheduled.
 TASK_TIMEOUT = timedelta(hours=1)

@@ -144,7 +144,7 @@ def invalid_feed(problems: list[str]) -> None:
 def report_year(year: int | None, previous: bool = False) -> int:
     """The `year` param, else the local year of the run (the year before, if `previous`).
 
-    Its result (XCom of task `report_year`) is the dbt var `report_year` of `dbt_build_group`.
+    Its result (XCom of task `report_year`) is the dbt var `report_year` of `_common.dbt.dbt_build`.
     """
     if year:
         return int(year)

@@ -33,9 +33,11 @@ def _pipeline(feeds: int) -> list[str]:
         lines += _task("ingest_feed", index)
         lines.append(_airflow(f"Unit U{index}: 3 deliveries processed", logger="cchc.progress"))
     lines += _task("report_year")
-    for model in ("stg_raw__cases_run", "fct_cases_run", "mart_on_time_run"):
-        lines += _task(f"dbt_build.{model}")
-        lines.append("\x1b[0m00:00:01  1 of 1 START sql table model marts.fct_cases ...\n")
+    dbt_task = _task("dbt_build")
+    lines += dbt_task[:2]  # dbt's own lines come between the task's start and end
+    for n, model in enumerate(("staging.stg_raw__cases", "marts.fct_cases", "marts.mart_on_time"), 1):
+        lines.append(f"\x1b[0m00:00:01  {n} of 3 START sql table model {model} ........ [RUN]\n")
+    lines += dbt_task[2:]
     lines += _task("run_quality_checks") + _task("gate") + _task("build_report")
     return lines
 
@@ -57,7 +59,7 @@ def _display(feeds: int | None, interactive: bool) -> tuple[RunDisplay, io.Strin
 
 
 def test_tasks_map_to_the_six_stages():
-    assert [stage_of(t) for t in ("load_reference", "ingest_feed", "dbt_build.fct_cases_run",
+    assert [stage_of(t) for t in ("load_reference", "ingest_feed", "dbt_build",
                                   "run_quality_checks", "gate", "build_report", "report_year")] == [
         "reference", "feeds", "dbt", "checks", "gate", "report", None]
 
@@ -100,7 +102,7 @@ def test_a_terminal_gets_one_line_redrawn_in_place(monkeypatch):
     assert text.count("\n") == 2  # the log path, and the final line
     assert text.count("\r\x1b[K") > 10
     assert "[########--------] 2/4 · ingest_feed" in text
-    assert "3/6 dbt — dựng kho dữ liệu (dbt)  [################] 4/4 · fct_cases_run" in text
+    assert "3/6 dbt — dựng kho dữ liệu (dbt)  [################] 4/4 · dbt_build 2/3 marts.fct_cases" in text
 
 
 def test_a_failure_ends_with_a_bilingual_summary_naming_stage_task_error_and_log():

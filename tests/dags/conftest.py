@@ -22,7 +22,7 @@ DAGS_FOLDER = Path(__file__).resolve().parents[2] / "dags"
 
 @pytest.fixture(scope="session")
 def airflow_session_env(server_dsn, tmp_path_factory) -> dict[str, str]:
-    """The session's Airflow settings, after migrating its metadata DB and precompiling dbt."""
+    """The session's Airflow settings, after migrating its metadata DB."""
     env = {"CCHC_STATE_DIR": str(tmp_path_factory.mktemp("state")),
            "CCHC_AIRFLOW_DB": f"t_airflow_{uuid.uuid4().hex[:8]}"}
     with pytest.MonkeyPatch.context() as mp:

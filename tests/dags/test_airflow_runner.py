@@ -24,13 +24,10 @@ def test_metadata_database_sits_beside_the_warehouse(airflow_for_module, warehou
     assert env["CCHC_PG_DBNAME"] == warehouse["dbname"]  # what the dbt profile reads
 
 
-def test_second_migrate_and_precompile_are_fast_no_ops(airflow_configured, server_dsn):
-    manifest = airflow_configured.dbt_manifest_path()
-    built_at = manifest.stat().st_mtime
+def test_second_migrate_is_a_fast_no_op(airflow_configured, server_dsn):
     started = time.monotonic()
-    airflow_configured.init(server_dsn)  # the session fixture already migrated and precompiled
+    airflow_configured.init(server_dsn)  # the session fixture already migrated
     assert time.monotonic() - started < 5
-    assert manifest.stat().st_mtime == built_at
 
 
 def test_metadata_database_belongs_to_airflows_own_login(airflow_configured, server_dsn):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -99,7 +98,7 @@ def test_scheduled_dags_retry_with_backoff_and_the_interactive_one_fails_fast(da
 
 def test_every_task_of_every_dag_has_an_execution_timeout(dagbag):
     # A task hung on a lost connection is failed (and, when scheduled, retried), never left
-    # running; an hour is far above the longest step (a full-year dbt model).
+    # running; an hour is far above the longest step (the whole year's dbt build).
     for dag in dagbag.dags.values():
         for task in dag.tasks:
             assert task.execution_timeout == timedelta(hours=1), (dag.dag_id, task.task_id)
@@ -113,8 +112,7 @@ def test_every_marts_build_holds_the_lease_from_its_first_model_to_its_last_read
     after_claim = claim.get_flat_relative_ids(upstream=False)
     before_release = release.get_flat_relative_ids(upstream=True)
     last_reader = "marts_built" if dag_id == "transform__dbt" else "build_report"
-    dbt_tasks = {t for t in dag.task_ids if t.startswith("dbt_build.")}
-    assert dbt_tasks and dbt_tasks | {last_reader} <= after_claim & before_release
+    assert {"dbt_build", last_reader} <= after_claim & before_release
 
 
 def test_no_cycles(dagbag):
@@ -142,11 +140,15 @@ def test_publish_runs_mid_january_for_the_year_before(dagbag):
     assert dag.get_task("report_year").op_kwargs["previous"] is True
 
 
-def test_dbt_models_are_tasks_built_from_the_precompiled_manifest(dagbag, airflow_configured):
-    manifest = json.loads(Path(airflow_configured.dbt_manifest_path()).read_text(encoding="utf-8"))
-    models = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-    tasks = set(dagbag.dags["transform__dbt"].task_ids)
-    assert models and {f"dbt_build.{m}_model_build" for m in models} <= tasks
+@pytest.mark.parametrize("dag_id", ["transform__dbt", "publish__annual_report", "cchc__annual_pipeline"])
+def test_dbt_is_one_build_task_with_the_runs_year_and_cutoff(dagbag, dag_id):
+    # One `dbt build` of the whole project: dbt's start-up is paid once, not per model
+    # (docs/decisions.md, "One dbt task").
+    dag = dagbag.dags[dag_id]
+    assert [t for t in dag.task_ids if t.startswith("dbt")] == ["dbt_build"]
+    build = dag.get_task("dbt_build")
+    assert build.base_cmd == ["build"] and not (build.select or build.exclude)
+    assert set(build.vars) == {"report_year", "cutoff_date"}
 
 
 def test_pipeline_runs_the_stages_in_order(dagbag):
@@ -154,10 +156,9 @@ def test_pipeline_runs_the_stages_in_order(dagbag):
     order = ["load_reference", "list_feeds", "ingest_feed", "report_year"]
     for upstream, downstream in itertools.pairwise(order):
         assert upstream in dag.get_task(downstream).upstream_task_ids
-    dbt_tasks = {t for t in dag.task_ids if t.startswith("dbt_build.")}
     assert "claim_marts" in dag.get_task("report_year").downstream_task_ids
-    assert dag.get_task("claim_marts").downstream_task_ids & dbt_tasks
-    assert dag.get_task("run_quality_checks").upstream_task_ids & dbt_tasks
+    assert "dbt_build" in dag.get_task("claim_marts").downstream_task_ids
+    assert "dbt_build" in dag.get_task("run_quality_checks").upstream_task_ids
     assert "run_quality_checks" in dag.get_task("gate").upstream_task_ids
     assert "gate" in dag.get_task("build_report").upstream_task_ids
     assert dag.get_task("ingest_feed").max_active_tis_per_dagrun == 1
