@@ -1,39 +1,107 @@
-{#- The deliveries behind each case's current state: what the incremental case-level
-    models compare with what they stored, to find the cases to recompute. -#}
+{#- The deliveries behind each case's current state, and `marked_build`: the build of
+    this model that last recomputed the case. An incremental case-level model recomputes
+    the cases marked since the build it last processed (macros/incremental_cases.sql), so
+    a daily run reads the day's cases, not the year's.
+
+    Incremental itself: it recomputes the cases having a snapshot or an event in a
+    delivery whose status changed since the stg_raw__cases build it last processed
+    (macros/delivery_states.sql), every case when the reference load changed. A case
+    left without a current snapshot (a retracted case) keeps a row with a null
+    last_load_id: its mark tells the case models to drop it. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='case_code',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    indexes=[{'columns': ['case_code'], 'unique': true}, {'columns': ['marked_build']}],
+    pre_hook=[case_model_builds_pre_hook()],
+    post_hook=[record_processed_build('delivery_states')],
+) }}
 
 with
 
+{% if is_incremental() -%}
+changed_deliveries as (
+
+    select load_id
+    from {{ delivery_states_relation() }}
+    where build_no > {{ processed_build() }}
+
+),
+
+reference_changed as (
+
+    select (select max(stored.reference_load_id) from {{ this }} as stored)
+        is distinct from (
+            select max(load_id)
+            from {{ ref('stg_raw__deliveries') }}
+            where source_kind = 'reference' and status = 'loaded'
+        ) as is_changed
+
+),
+
+changed_cases as (
+
+    select snapshots.case_code
+    from {{ source('raw', 'case_snapshots') }} as snapshots
+    where snapshots.load_id in (select changed_deliveries.load_id from changed_deliveries)
+    union
+    select events.case_code
+    from {{ source('raw', 'case_events') }} as events
+    where events.load_id in (select changed_deliveries.load_id from changed_deliveries)
+    union
+    select stored.case_code
+    from {{ this }} as stored
+    where (select reference_changed.is_changed from reference_changed)
+
+),
+
 cases as (
 
-    select * from {{ ref('stg_raw__cases') }}
+    select
+        changed_cases.case_code,
+        current_cases.last_load_id
+    from changed_cases
+    left join {{ ref('stg_raw__cases') }} as current_cases
+        on changed_cases.case_code = current_cases.case_code
 
 ),
 
-events as (
+event_loads as (
 
-    select * from {{ ref('stg_raw__case_events') }}
+    -- The latest delivery of one of the case's events: stg_raw__case_events keeps, per
+    -- event, the copy of the latest loaded or superseded delivery, so its max(load_id) is
+    -- the max over those deliveries' rows, read here through raw's case_code index.
+    select events.case_code, max(events.load_id) as events_load_id
+    from {{ source('raw', 'case_events') }} as events
+    inner join {{ source('raw', 'deliveries') }} as deliveries
+        on events.load_id = deliveries.load_id
+    where deliveries.status in ('loaded', 'superseded')
+        and events.case_code in (select changed_cases.case_code from changed_cases)
+    group by events.case_code
 
 ),
+{%- else -%}
+cases as (
 
-deliveries as (
-
-    select * from {{ ref('stg_raw__deliveries') }}
+    select case_code, last_load_id from {{ ref('stg_raw__cases') }}
 
 ),
 
 event_loads as (
 
     select case_code, max(load_id) as events_load_id
-    from events
+    from {{ ref('stg_raw__case_events') }}
     group by case_code
 
 ),
+{%- endif %}
 
 reference_load as (
 
     -- Units, procedures and the calendar change every case's rules.
     select max(load_id) as reference_load_id
-    from deliveries
+    from {{ ref('stg_raw__deliveries') }}
     where source_kind = 'reference'
         and status = 'loaded'
 
@@ -45,7 +113,16 @@ final as (
         cases.case_code,
         cases.last_load_id,
         event_loads.events_load_id,
-        reference_load.reference_load_id
+        reference_load.reference_load_id,
+        -- Above every build a case model processed: on a full build too, so that a model
+        -- not rebuilt with it still sees every case as marked.
+        greatest(
+            (select max(builds.processed_build) from {{ case_model_builds_relation() }} as builds),
+            {%- if is_incremental() %}
+            (select max(stored.marked_build) from {{ this }} as stored),
+            {%- endif %}
+            0
+        ) + 1 as marked_build
 
     from cases
     cross join reference_load
