@@ -84,16 +84,17 @@
     {#- Outside the branch, so that dbt sees the dependency when it parses. -#}
     {%- set load_marks = ref('int_cases__load_marks') -%}
     {%- if is_incremental() -%}
-    ({{ case_code_expr }} in (
+    {#- One semi-join, no OR around it: the planner can then drive it from the few marked
+        cases through the case_code indexes. -#}
+    {{ case_code_expr }} in (
         select marks.case_code
         from {{ load_marks }} as marks
         where marks.marked_build > {{ processed_build() }}
-    )
-    {%- if judged_at_cutoff %}
-        -- Every stored row was judged at the same cut-off (a new one recomputes them all).
-        or (select stored.judged_at_cutoff from {{ this }} as stored limit 1)
-            is distinct from {{ cutoff_date() }}
-    {%- endif -%}
+        {%- if judged_at_cutoff %}
+            -- Every stored row was judged at the same cut-off (a new one recomputes them all).
+            or (select stored.judged_at_cutoff from {{ this }} as stored limit 1)
+                is distinct from {{ cutoff_date() }}
+        {%- endif %}
     )
     {%- else -%}
     true
