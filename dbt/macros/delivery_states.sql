@@ -7,7 +7,9 @@
     the model's rows: a failed build leaves both as they were, so the next run sees the
     same changes again. The snapshot of raw.deliveries a build works from is taken in a
     pre-hook (temporary table `stg_raw__cases_loads_now`): a delivery committed or
-    superseded during the build is a change of the next run. -#}
+    superseded during the build is a change of the next run. The pre-hook also lists the
+    changed cases in a temporary table it analyzes: the planner then knows they are few
+    and reads their snapshots through the case_code index, not the year's. -#}
 
 {%- macro delivery_states_relation() -%}
     {{ generate_schema_name('staging', none) | trim }}.stg_raw__cases_loads
@@ -19,10 +21,16 @@
     {{ return([
         "create table if not exists " ~ states ~ " (load_id bigint primary key, status text not null,"
         ~ " build_no integer not null)",
+        "create index if not exists stg_raw__cases_loads_build_no on " ~ states ~ " (build_no)",
         "drop table if exists pg_temp.stg_raw__cases_loads_now",
         "create temporary table stg_raw__cases_loads_now as"
         ~ " select load_id, status from raw.deliveries",
         "create unique index on pg_temp.stg_raw__cases_loads_now (load_id)",
+        "drop table if exists pg_temp.stg_raw__cases_changed",
+        "{% if is_incremental() %}create temporary table stg_raw__cases_changed as"
+        ~ " select distinct snapshots.case_code from raw.case_snapshots as snapshots"
+        ~ " where snapshots.load_id = any(array(" ~ changed_deliveries() ~ ")){% else %}select 1{% endif %}",
+        "{% if is_incremental() %}analyze pg_temp.stg_raw__cases_changed{% else %}select 1{% endif %}",
     ]) }}
 {%- endmacro %}
 
@@ -42,6 +50,7 @@
         ~ " on now_.load_id = seen.load_id where seen.status is distinct from now_.status"
         ~ " on conflict (load_id) do update set status = excluded.status, build_no = excluded.build_no",
         "drop table pg_temp.stg_raw__cases_loads_now",
+        "drop table if exists pg_temp.stg_raw__cases_changed",
     ]) }}
 {%- endmacro %}
 

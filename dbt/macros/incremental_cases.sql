@@ -12,13 +12,14 @@
     any dbt incremental model. -#}
 
 {#- Which build of its input each incremental case-level model last processed, in
-    `<intermediate>.case_model_builds` (model, processed_build): for int_cases__load_marks
-    the build_no of stg_raw__cases's delivery states, for the others the marked_build of
+    `<staging>.case_model_builds` (model, processed_build): for int_cases__load_marks and
+    stg_raw__case_events the build_no of stg_raw__cases's delivery states, for the others
+    the marked_build of
     int_cases__load_marks. Written by the model's post-hook in the transaction that writes
     its rows: a failed or skipped build leaves it, and the next run recomputes the same
     cases again. -#}
 {%- macro case_model_builds_relation() -%}
-    {{ generate_schema_name('intermediate', none) | trim }}.case_model_builds
+    {{ generate_schema_name('staging', none) | trim }}.case_model_builds
 {%- endmacro %}
 
 {%- macro case_model_builds_pre_hook() -%}

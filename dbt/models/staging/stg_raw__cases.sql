@@ -16,19 +16,12 @@
 with
 
 {% if is_incremental() -%}
-changed_cases as (
-
-    select distinct changed_snapshots.case_code
-    from {{ source('raw', 'case_snapshots') }} as changed_snapshots
-    where changed_snapshots.load_id in ({{ changed_deliveries() }})
-
-),
-
 snapshots as (
 
+    -- The cases of the changed deliveries, listed by the pre-hook (delivery_states.sql).
     select *
     from {{ source('raw', 'case_snapshots') }}
-    where case_code in (select changed_cases.case_code from changed_cases)
+    where case_code in (select changed.case_code from pg_temp.stg_raw__cases_changed as changed)
 
 ),
 {%- else -%}

@@ -29,14 +29,26 @@ changed_deliveries as (
 
 ),
 
+stored_reference as (
+
+    select max(stored.reference_load_id) as reference_load_id
+    from {{ this }} as stored
+
+),
+
+current_reference as (
+
+    select max(load_id) as reference_load_id
+    from {{ ref('stg_raw__deliveries') }}
+    where source_kind = 'reference' and status = 'loaded'
+
+),
+
 reference_changed as (
 
-    select (select max(stored.reference_load_id) from {{ this }} as stored)
-        is distinct from (
-            select max(load_id)
-            from {{ ref('stg_raw__deliveries') }}
-            where source_kind = 'reference' and status = 'loaded'
-        ) as is_changed
+    select (stored_reference.reference_load_id is distinct from current_reference.reference_load_id) as is_changed
+    from stored_reference
+    cross join current_reference
 
 ),
 
@@ -44,15 +56,24 @@ changed_cases as (
 
     select snapshots.case_code
     from {{ source('raw', 'case_snapshots') }} as snapshots
-    where snapshots.load_id in (select changed_deliveries.load_id from changed_deliveries)
+    where snapshots.load_id = any(array(select changed_deliveries.load_id from changed_deliveries))
     union
     select events.case_code
     from {{ source('raw', 'case_events') }} as events
-    where events.load_id in (select changed_deliveries.load_id from changed_deliveries)
+    where events.load_id = any(array(select changed_deliveries.load_id from changed_deliveries))
     union
     select stored.case_code
     from {{ this }} as stored
     where (select reference_changed.is_changed from reference_changed)
+
+),
+
+current_cases as (
+
+    -- Through the case_code index: an array is a list the planner knows is short.
+    select stg.case_code, stg.last_load_id
+    from {{ ref('stg_raw__cases') }} as stg
+    where stg.case_code = any(array(select changed_cases.case_code from changed_cases))
 
 ),
 
@@ -62,22 +83,16 @@ cases as (
         changed_cases.case_code,
         current_cases.last_load_id
     from changed_cases
-    left join {{ ref('stg_raw__cases') }} as current_cases
+    left join current_cases
         on changed_cases.case_code = current_cases.case_code
 
 ),
 
 event_loads as (
 
-    -- The latest delivery of one of the case's events: stg_raw__case_events keeps, per
-    -- event, the copy of the latest loaded or superseded delivery, so its max(load_id) is
-    -- the max over those deliveries' rows, read here through raw's case_code index.
     select events.case_code, max(events.load_id) as events_load_id
-    from {{ source('raw', 'case_events') }} as events
-    inner join {{ source('raw', 'deliveries') }} as deliveries
-        on events.load_id = deliveries.load_id
-    where deliveries.status in ('loaded', 'superseded')
-        and events.case_code in (select changed_cases.case_code from changed_cases)
+    from {{ ref('stg_raw__case_events') }} as events
+    where events.case_code = any(array(select changed_cases.case_code from changed_cases))
     group by events.case_code
 
 ),
