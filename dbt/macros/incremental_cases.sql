@@ -78,25 +78,33 @@
 {%- endmacro %}
 
 {#- A predicate keeping the cases to (re)compute in this run: all of them on a full
-    refresh, else those int_cases__load_marks marked since the build this model last
-    processed (a new snapshot or event, a superseded delivery, a new reference load), and
-    all of them when the cut-off moved. -#}
+    refresh or when the cut-off moved, else those int_cases__load_marks marked since the
+    build this model last processed (a new snapshot or event, a superseded delivery, a new
+    reference load). The models apply it to each per-case input, not only to `cases`:
+    every join is on case_code, so the other cases' rows would only be read and dropped.
+    The cut-off and the processed build are read when the model compiles and written as
+    literals: the planner then sees "marked_build > 41", estimates the few marked cases
+    from the index and reads their rows through the case_code indexes. -#}
 {% macro is_case_to_refresh(case_code_expr, judged_at_cutoff=true) -%}
     {#- Outside the branch, so that dbt sees the dependency when it parses. -#}
     {%- set load_marks = ref('int_cases__load_marks') -%}
     {%- if is_incremental() -%}
-    {#- One semi-join, no OR around it: the planner can then drive it from the few marked
-        cases through the case_code indexes. -#}
+        {%- set state = {'cutoff_moved': false, 'processed': 0} -%}
+        {%- if execute -%}
+            {%- set moved = ("(select stored.judged_at_cutoff from " ~ this ~ " as stored limit 1)"
+                             ~ " is distinct from " ~ cutoff_date()) if judged_at_cutoff else "false" -%}
+            {%- set row = run_query("select " ~ moved ~ ", " ~ processed_build()).rows[0] -%}
+            {%- do state.update({'cutoff_moved': row[0], 'processed': row[1]}) -%}
+        {%- endif -%}
+        {%- if state.cutoff_moved -%}
+    true
+        {%- else -%}
     {{ case_code_expr }} in (
         select marks.case_code
         from {{ load_marks }} as marks
-        where marks.marked_build > {{ processed_build() }}
-        {%- if judged_at_cutoff %}
-            -- Every stored row was judged at the same cut-off (a new one recomputes them all).
-            or (select stored.judged_at_cutoff from {{ this }} as stored limit 1)
-                is distinct from {{ cutoff_date() }}
-        {%- endif %}
+        where marks.marked_build > {{ state.processed }}
     )
+        {%- endif -%}
     {%- else -%}
     true
     {%- endif -%}
