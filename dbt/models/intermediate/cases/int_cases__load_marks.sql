@@ -8,6 +8,9 @@
     (macros/delivery_states.sql), every case when the reference load changed. A case
     left without a current snapshot (a retracted case) keeps a row with a null
     last_load_id: its mark tells the case models to drop it. -#}
+{#- Analyzed after each build (post-hook): with the day's marks missing from its
+    statistics the planner expects one marked case and nests loops over thousands
+    (int_cases__due_dates took 37 s instead of 0.3 s at 1 M cases). -#}
 {{ config(
     materialized='incremental',
     unique_key='case_code',
@@ -15,7 +18,7 @@
     on_schema_change='fail',
     indexes=[{'columns': ['case_code'], 'unique': true}, {'columns': ['marked_build']}],
     pre_hook=[case_model_builds_pre_hook()],
-    post_hook=[record_processed_build('delivery_states')],
+    post_hook=[record_processed_build('delivery_states'), 'analyze {{ this }}'],
 ) }}
 
 with
