@@ -1,10 +1,43 @@
+{#- Incremental like stg_raw__cases: a build recomputes the events of the cases having an
+    event in a delivery whose status changed since the build of stg_raw__cases's delivery
+    states it last processed (macros/delivery_states.sql), and keeps the others. Hence it
+    runs after stg_raw__cases (the reference below), whose build records those states. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='case_code',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    indexes=[{'columns': ['case_code']}],
+    pre_hook=[case_model_builds_pre_hook()],
+    post_hook=[record_processed_build('delivery_states')],
+) }}
+-- depends_on: {{ ref('stg_raw__cases') }}
+
 with
 
+{% if is_incremental() -%}
+events as (
+
+    select *
+    from {{ source('raw', 'case_events') }}
+    where case_code = any(array(
+        select distinct changed.case_code
+        from {{ source('raw', 'case_events') }} as changed
+        where changed.load_id = any(array(
+            select states.load_id
+            from {{ delivery_states_relation() }} as states
+            where states.build_no > {{ processed_build() }}
+        ))
+    ))
+
+),
+{%- else -%}
 events as (
 
     select * from {{ source('raw', 'case_events') }}
 
 ),
+{%- endif %}
 
 deliveries as (
 

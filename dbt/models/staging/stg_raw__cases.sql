@@ -1,13 +1,36 @@
-{#- A table, not a view: the view's definition would expose the applicant-hash key. -#}
-{{ config(materialized='table') }}
+{#- A table, not a view: the view's definition would expose the applicant-hash key.
+    Incremental on the deliveries: a build recomputes the cases having a snapshot in a
+    delivery whose status changed since the last build (macros/delivery_states.sql) —
+    the day's new deliveries, and those superseded since, whose cases may fall back to
+    an older snapshot or vanish — from all their current snapshots, and keeps the rest. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='case_code',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    indexes=[{'columns': ['case_code'], 'unique': true}, {'columns': ['last_load_id']}],
+    pre_hook=delivery_states_pre_hooks(),
+    post_hook=delivery_states_post_hooks(),
+) }}
 
 with
 
+{% if is_incremental() -%}
+snapshots as (
+
+    -- The cases of the changed deliveries, listed by the pre-hook (delivery_states.sql).
+    select *
+    from {{ source('raw', 'case_snapshots') }}
+    where case_code in (select changed.case_code from pg_temp.stg_raw__cases_changed as changed)
+
+),
+{%- else -%}
 snapshots as (
 
     select * from {{ source('raw', 'case_snapshots') }}
 
 ),
+{%- endif %}
 
 deliveries as (
 

@@ -6,6 +6,14 @@
 
 with
 
+-- A CTE rather than an alias on the relation: with a `where`, dbt passes a subquery
+-- that already carries its alias (macros/delivery_states.sql).
+cases as (
+
+    select * from {{ model }}
+
+),
+
 covered as (
 
     select distinct calendar_year from {{ ref('int_calendar__days') }}
@@ -13,7 +21,7 @@ covered as (
 )
 
 select *
-from {{ model }} as cases
+from cases
 where cases.{{ column_name }} is null
     and not exists (
         select 1

@@ -15,12 +15,14 @@ cases as (
 outcomes as (
 
     select * from {{ ref('int_cases__outcomes') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 
 events as (
 
     select * from {{ ref('stg_raw__case_events') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 

@@ -15,18 +15,21 @@ checkpoints as (
 cases as (
 
     select * from {{ ref('int_cases__enriched') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 
 events as (
 
     select * from {{ ref('stg_raw__case_events') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 
 pauses as (
 
     select * from {{ ref('int_case_events__pauses') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 

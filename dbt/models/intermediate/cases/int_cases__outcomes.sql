@@ -15,12 +15,14 @@ cases as (
 due_dates as (
 
     select * from {{ ref('int_cases__due_dates') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 
 events as (
 
     select * from {{ ref('stg_raw__case_events') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 

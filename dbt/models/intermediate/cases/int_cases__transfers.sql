@@ -16,6 +16,7 @@ cases as (
 outcomes as (
 
     select * from {{ ref('int_cases__outcomes') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 
@@ -24,6 +25,7 @@ transfers as (
     select * from {{ ref('stg_raw__case_events') }}
     where event_type = 'CHUYEN_LIEN_THONG'
         and receiving_unit_code is not null
+        and {{ is_case_to_refresh('case_code') }}
 
 ),
 

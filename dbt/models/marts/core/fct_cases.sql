@@ -13,18 +13,21 @@ cases as (
 outcomes as (
 
     select * from {{ ref('int_cases__outcomes') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 
 apologies as (
 
     select * from {{ ref('int_cases__apologies') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 
 transfers as (
 
     select * from {{ ref('int_cases__transfers') }}
+    where {{ is_case_to_refresh('case_code') }}
 
 ),
 
