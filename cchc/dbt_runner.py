@@ -94,17 +94,18 @@ def run_dbt(
                         + (f"\n{result.stdout[-4000:]}" if quiet and result.stdout else ""))
 
 
-#: The production `dbt build`: every seed, model and data test, no unit test. Unit tests
-#: check the models' SQL against fixed inputs, not the day's data: they give the same
+#: The production `dbt build`'s flags: every seed, model and data test, no unit test. Unit
+#: tests check the models' SQL against fixed inputs, not the day's data: they give the same
 #: answer every run (51 s of a daily build at 1 M cases), so they run in the test suite
-#: (tests/dbt, tests/dbt_index build with plain `build`), not in the pipeline.
-PRODUCTION_BUILD = ("build", "--exclude-resource-type", "unit_test")
+#: (tests/dbt, tests/dbt_index build with plain `build`), not in the pipeline. The DAGs'
+#: dbt task passes the same flags to Cosmos's build (dags/_common/dbt.py).
+PRODUCTION_BUILD_FLAGS = ("--exclude-resource-type", "unit_test")
 
 
 def build_args(full_refresh: bool = False, extra: tuple[str, ...] | list[str] = ()) -> list[str]:
     """The production dbt command line (after `dbt`): what the pipeline, the scheduled
     build and the bench all run, so that what is measured is what runs."""
-    return [*PRODUCTION_BUILD, *(["--full-refresh"] if full_refresh else []), *extra]
+    return ["build", *PRODUCTION_BUILD_FLAGS, *(["--full-refresh"] if full_refresh else []), *extra]
 
 
 def build_warehouse(

@@ -12,6 +12,7 @@ from cosmos import InvocationMode, ProfileConfig
 from cosmos import settings as cosmos_settings
 from cosmos.operators.local import DbtBuildLocalOperator
 
+from cchc.dbt_runner import PRODUCTION_BUILD_FLAGS
 from cchc.settings import DBT_PROJECT_DIR
 
 #: Rendered when the task runs; needs a DAG with `render_template_as_native_obj=True`
@@ -25,7 +26,8 @@ _DBT_VARS = {
 
 
 def dbt_build(dag_id: str, task_id: str = "dbt_build") -> DbtBuildLocalOperator:
-    """Task building every seed, model and test for the run's report year (and cut-off).
+    """Task building every seed, model and data test for the run's report year (and
+    cut-off): the production build of `cchc.dbt_runner`, unit tests left to the suite.
 
     `dag_id` names the DAG's own partial-parse cache (under AIRFLOW__COSMOS__CACHE_DIR):
     Cosmos runs dbt in a fresh copy of the project each time, and without the cache every
@@ -43,6 +45,7 @@ def dbt_build(dag_id: str, task_id: str = "dbt_build") -> DbtBuildLocalOperator:
         invocation_mode=InvocationMode.DBT_RUNNER,
         install_deps=False,
         vars=_DBT_VARS,
+        dbt_cmd_flags=list(PRODUCTION_BUILD_FLAGS),
         cache_dir=cosmos_settings.cache_dir / dag_id / task_id,
         # Our own MARTS asset marks the build; per-model assets would only add noise.
         emit_datasets=False,

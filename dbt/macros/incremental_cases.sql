@@ -45,18 +45,29 @@
     on conflict (model) do update set processed_build = excluded.processed_build
 {%- endmacro %}
 
+{#- The configuration of every model kept incrementally by case: a build deletes the rows
+    of the cases it recomputes and inserts their new rows (a case may have several), so
+    `case_code` is the key whatever the model's grain. Only the hooks and indexes differ:
+    how a model learns which cases changed, and what it records once they are done. -#}
+{% macro incremental_by_case_config(pre_hook, post_hook, indexes=[{'columns': ['case_code']}]) %}
+    {{ config(
+        materialized='incremental',
+        unique_key='case_code',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        indexes=indexes,
+        pre_hook=pre_hook,
+        post_hook=post_hook,
+    ) }}
+{% endmacro %}
+
 {#- Config shared by the incremental case-level models. A changed case that vanished from
     `kept_cases` (e.g. it came only in a delivery since superseded, or is no longer
     accepted) is deleted after each run; then the marks processed are recorded. The hooks'
     ref() and this are inside their strings so that they render at run time (at parse
     time ref() is a placeholder). -#}
 {% macro incremental_case_config(kept_cases='int_cases__enriched', kept_condition='cases.is_accepted') %}
-    {{ config(
-        materialized='incremental',
-        unique_key='case_code',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        indexes=[{'columns': ['case_code']}],
+    {{ incremental_by_case_config(
         pre_hook=[case_model_builds_pre_hook()],
         post_hook=["delete from {{ this }} as done where done.case_code in (select marks.case_code"
                    " from {{ ref('int_cases__load_marks') }} as marks where marks.marked_build > "

@@ -9,6 +9,7 @@ import pendulum
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from cchc.dbt_runner import build_args
 from cchc.settings import LOCAL_TZ
 from tests.dags.conftest import DAGS_FOLDER
 
@@ -148,6 +149,8 @@ def test_dbt_is_one_build_task_with_the_runs_year_and_cutoff(dagbag, dag_id):
     assert [t for t in dag.task_ids if t.startswith("dbt")] == ["dbt_build"]
     build = dag.get_task("dbt_build")
     assert build.base_cmd == ["build"] and not (build.select or build.exclude)
+    # The production command line, as the bench measures it: unit tests stay in the suite.
+    assert ["build", *build.dbt_cmd_flags] == build_args()
     assert set(build.vars) == {"report_year", "cutoff_date"}
 
 

@@ -2,12 +2,7 @@
     event in a delivery whose status changed since the build of stg_raw__cases's delivery
     states it last processed (macros/delivery_states.sql), and keeps the others. Hence it
     runs after stg_raw__cases (the reference below), whose build records those states. -#}
-{{ config(
-    materialized='incremental',
-    unique_key='case_code',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    indexes=[{'columns': ['case_code']}],
+{{ incremental_by_case_config(
     pre_hook=[case_model_builds_pre_hook()],
     post_hook=[record_processed_build('delivery_states')],
 ) }}

@@ -3,14 +3,10 @@
     delivery whose status changed since the last build (macros/delivery_states.sql) —
     the day's new deliveries, and those superseded since, whose cases may fall back to
     an older snapshot or vanish — from all their current snapshots, and keeps the rest. -#}
-{{ config(
-    materialized='incremental',
-    unique_key='case_code',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    indexes=[{'columns': ['case_code'], 'unique': true}, {'columns': ['last_load_id']}],
+{{ incremental_by_case_config(
     pre_hook=delivery_states_pre_hooks(),
     post_hook=delivery_states_post_hooks(),
+    indexes=[{'columns': ['case_code'], 'unique': true}, {'columns': ['last_load_id']}],
 ) }}
 
 with

@@ -11,14 +11,10 @@
 {#- Analyzed after each build (post-hook): with the day's marks missing from its
     statistics the planner expects one marked case and nests loops over thousands
     (int_cases__due_dates took 37 s instead of 0.3 s at 1 M cases). -#}
-{{ config(
-    materialized='incremental',
-    unique_key='case_code',
-    incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    indexes=[{'columns': ['case_code'], 'unique': true}, {'columns': ['marked_build']}],
+{{ incremental_by_case_config(
     pre_hook=[case_model_builds_pre_hook()],
     post_hook=[record_processed_build('delivery_states'), 'analyze {{ this }}'],
+    indexes=[{'columns': ['case_code'], 'unique': true}, {'columns': ['marked_build']}],
 ) }}
 
 with
