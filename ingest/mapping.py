@@ -197,6 +197,9 @@ class Rule:
     header: str
     required: bool = False
     convert: Callable[[object, Refs], object] | None = None
+    #: A local-time rule (`parse_local_time`): the column path reads its usual texts as
+    #: whole columns (`ingest.columns.local_time_micros`) and hands it only the others.
+    local_time: bool = False
 
     def __call__(self, value: object, refs: Refs | None) -> object:
         if value is None:
@@ -207,7 +210,7 @@ class Rule:
 
 
 def _time(header: str, required: bool = False) -> Rule:
-    return Rule(header, required, lambda v, refs: parse_local_time(header, v))
+    return Rule(header, required, lambda v, refs: parse_local_time(header, v), local_time=True)
 
 
 def _choice(header: str, labels: dict[str, object], required: bool = False) -> Rule:

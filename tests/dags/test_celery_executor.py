@@ -176,8 +176,17 @@ def celery_run(celery_broker, airflow_for_module, airflow_session_env, warehouse
         _wait_for("the api-server", lambda: _api_healthy(api_port), components)
         components.airflow("dags", "unpause", "--treat-dag-id-as-regex", "--yes",
                            f"^({'|'.join(dag_ids)})$")
-        # What the compose workers' healthcheck asks the broker (docker-compose.yml).
-        listed = components.airflow("celery", "list-workers", "-o", "plain")
+        # What the compose workers' healthcheck asks the broker (docker-compose.yml), asked
+        # until the worker answers: a worker still starting, or too busy to reply within
+        # the inspect call's one second on a loaded machine, is missing from one answer
+        # (the healthcheck retries too).
+        worker_prefix = worker_name.split("@")[0] + "@"
+
+        def worker_listed():
+            listed = components.airflow("celery", "list-workers", "-o", "plain")
+            return listed if worker_prefix in listed else None
+
+        listed = _wait_for("the Celery worker to answer the broker", worker_listed, components)
         for dag_id, logical_date in RUNS:
             if logical_date is None:
                 run_id = f"celery__{uuid.uuid4().hex[:8]}"

@@ -8,11 +8,13 @@ Pure Python, so it runs many examples (CCHC_FUZZ_EXAMPLES × 25).
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
 from hypothesis import HealthCheck, event, given, settings
 
+from ingest.columns import MappedInstants
 from ingest.mapping import CASE_COLUMNS, EVENT_COLUMNS, Refs
 from ingest.problems import DeliveryProblem
 from ingest.sources import csv as csv_source
@@ -20,6 +22,7 @@ from tests.fuzz.strategies import csv_delivery
 
 REFS = Refs(frozenset({"T.S01", "T.D01", "T.D01.X01", "T.A01"}),
             frozenset({"1.001612", "2.000488"}))
+PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 EXAMPLES = int(os.environ.get("CCHC_FUZZ_EXAMPLES", "8")) * 25
 
 
@@ -50,6 +53,9 @@ def _column_path(delivery) -> object:
 
 
 def _values(mapped) -> list:
+    if isinstance(mapped, MappedInstants):  # times read as a column: the same instants
+        return [None if null else PG_EPOCH + timedelta(microseconds=int(micros))
+                for micros, null in zip(mapped.micros, mapped.nulls)]
     if mapped.distinct is None:
         return mapped.rows.to_pylist()
     return [mapped.distinct[i] for i in mapped.rows]
