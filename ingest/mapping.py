@@ -110,14 +110,21 @@ def clean(value: object) -> object:
 def check_storable(value: object, field: str = "") -> None:
     """Raise `unstorable_char` for the first text PostgreSQL cannot store, naming its field
     (`ChuHoSo.HoTen`, `QuaTrinhXuLy[0].LyDo` inside an API record)."""
+    # Nearly every record is clean, and one dump clears it: 13 µs for an API record where
+    # the walk naming fields takes 50 (which profiled at 30 s of 221 s for 240 k records).
+    if unstorable.may_hold(value):
+        _check_storable(value, field)
+
+
+def _check_storable(value: object, field: str) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             name = f"{field}.{key}" if field else str(key)
-            check_storable(str(key), name)
-            check_storable(item, name)
+            _check_storable(str(key), name)
+            _check_storable(item, name)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            check_storable(item, f"{field}[{index}]")
+            _check_storable(item, f"{field}[{index}]")
     elif isinstance(value, str):
         found = unstorable.first(value)
         if found:

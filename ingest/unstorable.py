@@ -7,6 +7,7 @@ quarantine (`unstorable_char`), where the row's text is kept escaped with `escap
 """
 from __future__ import annotations
 
+import json
 import re
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -19,6 +20,25 @@ def first(text: str) -> tuple[int, str] | None:
         return None
     code = ord(match.group())
     return match.start() + 1, "NUL (0x00)" if code == 0 else f"U+{code:04X}"
+
+
+def may_hold(value: object) -> bool:
+    """False when no text inside `value` (a record: dicts, lists, texts, numbers, dates)
+    is unstorable, decided at C speed by one dump; True when one may be."""
+    try:
+        dumped = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):  # keys json cannot write: the caller walks the record
+        return True
+    # The dump writes a NUL as `\u0000` (so does a text holding a backslash then "u0000":
+    # that only costs the caller's walk) and a lone surrogate as itself, which UTF-8
+    # cannot encode.
+    if "\\u0000" in dumped:
+        return True
+    try:
+        dumped.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def escape(text: str) -> str:

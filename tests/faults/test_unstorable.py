@@ -3,10 +3,14 @@ surrogate) sends its row to quarantine, kept escaped; the other rows and deliver
 in CSV files, workbooks and API records alike."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from ingest.mapping import check_storable
 from ingest.pipeline import ingest_all
-from ingest.unstorable import escape, unescape
+from ingest.problems import RowProblem
+from ingest.unstorable import escape, may_hold, unescape
 from tests.ingest.kit import (
     CASE_HEADER,
     FEEDS,
@@ -29,6 +33,34 @@ def test_escape_is_storable_and_reversible():
     assert escape(text) == "a\\\\x00\\x00b\\ud800"
     assert unescape(escape(text)) == text
     assert escape("Nguyễn Văn An") == "Nguyễn Văn An"
+
+
+@pytest.mark.parametrize(("record", "field"), [
+    ({"A": [{"B": "x"}, {"B": "y\x00"}]}, "A[1].B"),
+    ({"A": "x", "B\ud800": 1}, "B\ud800"),
+    ({"A": {"B": ["\udfff"]}}, "A.B[0]"),
+])
+def test_unstorable_text_named_wherever_it_sits(record, field):
+    assert may_hold(record)
+    with pytest.raises(RowProblem) as raised:
+        check_storable(record)
+    assert (raised.value.reason_code, raised.value.field) == ("unstorable_char", escape(field))
+
+
+@pytest.mark.parametrize("record", [
+    {"HoTen": "Nguyễn Văn An", "SoGiayTo": None, "Loai": 2, "Tien": 1.5, "Moc": date(2024, 1, 2)},
+    {"LyDo": "a \\u0000 b"},  # a backslash then "u0000": text, not a NUL
+    {1: ["x", {"y": True}]},
+])
+def test_storable_records_pass(record):
+    check_storable(record)
+
+
+def test_prescan_clears_only_what_holds_no_unstorable_text():
+    assert not may_hold({"HoTen": "Nguyễn Văn An", "Moc": date(2024, 1, 2), "N": float("nan")})
+    # A false alarm only costs the walk: the escaped-looking text and keys json cannot write.
+    assert may_hold({"LyDo": "a \\u0000 b"})
+    assert may_hold({(1, 2): "x"})
 
 
 @pytest.fixture
