@@ -308,6 +308,14 @@ def _machine() -> str:
             f" {platform.system()} {platform.release()}, CPython {platform.python_version()}")
 
 
+def _commit() -> str | None:
+    """The checked-out commit the figures are of (None outside a git clone)."""
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    return None
+
+
 def _rate(rows: int, seconds: float) -> float:
     return round(rows / seconds, 1) if seconds > 0 else 0.0
 
@@ -396,6 +404,7 @@ def run(cases: int, out: Path, cache: Path, work: Path | None = None,
     to_sql_rate = _rate(to_sql["rows"], to_sql["to_sql_seconds"])
     figures = {
         "cases": cases,
+        "commit": _commit(),
         "machine": _machine(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "load_average_at_start": [round(x, 2) for x in load_at_start],

@@ -25,6 +25,7 @@ def test_bench_appends_one_object_in_the_issue_shape(server_dsn, tmp_path):
 
     assert json.loads(out.read_text(encoding="utf-8")) == [*before, figures]
     assert figures["cases"] == 300 and figures["machine"]
+    assert "commit" in figures  # the checkout's commit, None outside a git clone
     for section, keys in SHAPE.items():
         for key in keys:
             assert figures[section][key] > 0, f"{section}.{key} = {figures[section][key]}"
