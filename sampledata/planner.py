@@ -39,7 +39,21 @@ def unit_rng(seed: int, name: str) -> random.Random:
     return random.Random(f"{seed}/{name}")
 
 
+#: Knuth's product of uniforms reaches exp(-mean) only while that is a normal float:
+#: past mean ≈ 708 it underflows to 0 and every draw stopped near 745, so a 10 M-case
+#: province (busiest unit ≈ 1,320 a working day) came out with 8.5 M cases. A larger mean
+#: is drawn as the sum of pieces no larger than this (a sum of Poissons is Poisson).
+_POISSON_PIECE = 500.0
+
+
 def _poisson(rng: random.Random, mean: float) -> int:
+    if mean > _POISSON_PIECE:
+        pieces = math.ceil(mean / _POISSON_PIECE)
+        return sum(_knuth_poisson(rng, mean / pieces) for _ in range(pieces))
+    return _knuth_poisson(rng, mean)
+
+
+def _knuth_poisson(rng: random.Random, mean: float) -> int:
     limit, n, product = math.exp(-mean), 0, rng.random()
     while product > limit:
         n += 1
