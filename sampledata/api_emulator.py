@@ -17,12 +17,14 @@ from `API_TOKEN_H99_S01`.
 from __future__ import annotations
 
 import argparse
+import bisect
 import contextlib
 import copy
 import json
 import os
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +71,10 @@ def _instant(text: str) -> datetime:
     return parsed
 
 
+def _api_order(record: dict) -> tuple[datetime, str]:
+    return _instant(record["NgayCapNhat"]), record["MaHoSo"]
+
+
 class ApiEmulator:
     """A context manager serving the dataset on a background thread."""
 
@@ -78,7 +84,12 @@ class ApiEmulator:
         self.tokens = tokens        # None: any bearer token is accepted
         self.faults = faults or Faults()
         self.requests: list[Request] = []
+        self._served: Counter[str] = Counter()  # requests answered, by unit
         self._records: dict[str, list[dict]] = {}
+        # Each unit's records' (NgayCapNhat, MaHoSo), in API order: a page is found by
+        # bisection, not a pass over the unit's records (a 10 M-case province has units of
+        # 450 k records and ingest asks for them 500 at a time).
+        self._order: dict[str, list[tuple[datetime, str]]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
@@ -107,12 +118,27 @@ class ApiEmulator:
             self._thread.join()
 
     def records(self, unit: str) -> list[dict]:
-        """The unit's current records, in API order (loaded on first use)."""
+        """The unit's current records, in API order (loaded on first use). Read them only:
+        `replace_records` and `add_records` change them."""
         if unit not in self._records:
             lines = self._dataset(unit).read_text(encoding="utf-8").splitlines()
-            self._records[unit] = [json.loads(line) for line in lines if line.strip()]
-        self._records[unit].sort(key=lambda r: (_instant(r["NgayCapNhat"]), r["MaHoSo"]))
+            self._keep(unit, [json.loads(line) for line in lines if line.strip()])
         return self._records[unit]
+
+    def replace_records(self, unit: str, records: list[dict]) -> None:
+        """Serve these records for the unit from now on (tests change the live data)."""
+        with self._lock:
+            self._keep(unit, list(records))
+
+    def add_records(self, unit: str, records: list[dict]) -> None:
+        """New or updated records of the unit, served from the next request on."""
+        with self._lock:
+            self._keep(unit, self.records(unit) + list(records))
+
+    def _keep(self, unit: str, records: list[dict]) -> None:
+        records.sort(key=_api_order)
+        self._records[unit] = records
+        self._order[unit] = [_api_order(r) for r in records]
 
     def _dataset(self, unit: str) -> Path:
         return self.dataset_dir / f"{unit}.jsonl"
@@ -122,6 +148,7 @@ class ApiEmulator:
         with self._lock:
             status, headers, body = self._answer(unit, query, authorization)
             self.requests.append(Request(unit, query, status))
+            self._served[unit] += 1
             return status, headers, body
 
     def _answer(self, unit: str, query: dict[str, str], authorization: str | None):
@@ -141,17 +168,20 @@ class ApiEmulator:
                 raise ValueError("trang and soLuong start at 1")
         except ValueError as exc:
             return 400, {}, {"loi": f"Tham số không hợp lệ: {exc}"}
-        served = sum(1 for r in self.requests if r.unit == unit)
+        served = self._served[unit]
         if faults.fail_after_requests is not None and served >= faults.fail_after_requests:
             return faults.fail_status, {}, {"loi": "Dịch vụ tạm thời gián đoạn"}
         if faults.page_errors.get(page):
             return faults.page_errors[page].pop(0), {}, {"loi": "Lỗi máy chủ tạm thời"}
         if unit not in self._records and not self._dataset(unit).is_file():
             return 404, {}, {"loi": f"Không có đơn vị {unit}"}
-        matching = [r for r in self.records(unit) if _instant(r["NgayCapNhat"]) >= since]
+        records = self.records(unit)
+        # (since,) sorts before every (since, MaHoSo): the first record updated at or after it.
+        first = bisect.bisect_left(self._order[unit], (since,))
+        start = first + (page - 1) * size
         # A copy: a later update must not change a page already answered.
-        body = {"tongSo": len(matching), "trang": page, "soLuong": size,
-                "duLieu": copy.deepcopy(matching[(page - 1) * size: page * size])}
+        body = {"tongSo": len(records) - first, "trang": page, "soLuong": size,
+                "duLieu": copy.deepcopy(records[start: start + size])}
         if faults.update_after_page == page:
             faults.update_after_page = None
             self._update(unit, faults.update_case)
@@ -169,9 +199,9 @@ class ApiEmulator:
         target = next((r for r in records if case_code in (None, r["MaHoSo"])), None)
         if target is None:
             return
-        latest = max(_instant(r["NgayCapNhat"]) for r in records)
+        latest = self._order[unit][-1][0]
         target["NgayCapNhat"] = (latest + timedelta(minutes=1)).isoformat()
-        records.sort(key=lambda r: (_instant(r["NgayCapNhat"]), r["MaHoSo"]))
+        self._keep(unit, records)
 
     def _handler_class(self):
         emulator = self

@@ -130,7 +130,7 @@ def test_update_inside_a_group_sharing_one_time_misses_nothing(dsn, data_dir, em
     # then starts at T-5 and T-4 is skipped, which a second pass must catch.
     tied = [api_record(f"T-{n}", "2024-02-01T10:00:00+07:00") for n in range(1, 6)]
     later = [api_record(f"L-{n}", f"2024-02-0{n + 1}T10:00:00+07:00") for n in (1, 2)]
-    emulator.records("T.A01")[:] = tied + later
+    emulator.replace_records("T.A01", tied + later)
     emulator.faults = Faults(update_after_request=3, update_case="T-1")
 
     ingest_feed(dsn, data_dir, "T.A01")

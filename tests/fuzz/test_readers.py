@@ -118,7 +118,7 @@ def test_mutated_workbooks(world, book, damage):
 def test_mutated_api_records(world, records):
     dsn, data_dir, emulator = world
     _fresh(dsn, data_dir)
-    emulator.records("T.A01")[:] = records
+    emulator.replace_records("T.A01", records)
 
     ingest_feed(dsn, data_dir, "T.A01")
 

@@ -67,7 +67,7 @@ def test_next_window_reads_only_what_changed(dsn, data_dir, emulator):
     ingest_feed(dsn, data_dir, "T.A01")
     assert ingest_feed(dsn, data_dir, "T.A01") == []
     # A new case at exactly the cursor's instant, and a later update of A-1.
-    emulator.records("T.A01").extend([
+    emulator.add_records("T.A01", [
         api_record("A-5", "2024-01-18T09:00:00+07:00"),
         api_record("A-1", "2024-01-19T11:00:00+07:00", TrangThaiHoSo=10)])
 

@@ -61,3 +61,16 @@ def test_update_between_pages_makes_page_numbers_skip_a_record(emulator):
     # C-1 was read on page 1, then updated: it moved to the end and C-2 slid onto page 1.
     assert seen == ["C-1", "C-0", "C-3", "C-1"]
     assert "C-2" not in seen
+
+
+def test_added_records_are_served_in_order_from_the_next_request(emulator):
+    # 03:00Z is 10:00 local: C-0 and C-2 are at it, C-1 before; a page past the end is empty.
+    assert _get(emulator, "2024-01-02T03:00:00Z", 1, 10)["tongSo"] == 3
+    emulator.add_records("T.A01", [api_record("C-1", "2024-01-02T09:59:59+07:00"),
+                                   api_record("B-9", "2024-01-02T10:00:00+07:00")])
+    answer = _get(emulator, "2024-01-02T02:59:59Z", 1, 3)
+    assert answer["tongSo"] == 5
+    assert [r["MaHoSo"] for r in answer["duLieu"]] == ["C-1", "B-9", "C-0"]
+    assert [r["MaHoSo"] for r in _get(emulator, "2024-01-02T02:59:59Z", 2, 3)["duLieu"]] \
+        == ["C-2", "C-3"]
+    assert _get(emulator, "2024-01-02T02:59:59Z", 3, 3)["duLieu"] == []
