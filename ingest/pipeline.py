@@ -38,9 +38,11 @@ from ingest.state import Counts, DeliveryOutcome
 REFERENCE_FEED = "REFERENCE"
 #: A feed's small daily files share a transaction (one commit, not one per file), and
 #: their parse (`csv_source.read_batch`): 256 rather than 64 halved a 200 k-case ingest
-#: (benchmarks/README.md); `BATCH_BYTES` still bounds what a batch holds in memory.
+#: (benchmarks/README.md); `BATCH_BYTES` still bounds what a batch holds in memory, a few
+#: times its size (bytes, Arrow table, mapped columns): at 64 MB one process loading a
+#: 10 M-case province's csv and xlsx feeds peaked at 1.19 GB, at 16 MB at 575 MB, no slower.
 BATCH_FILES = 256
-BATCH_BYTES = 64 << 20
+BATCH_BYTES = 16 << 20
 _REF_COLUMNS = {spec.table: tuple(spec.columns) for spec in reference.REF_FILES} | {
     "raw.ref_feeds": ("feed_unit_code", "kind", "unit_code", "valid_from", "valid_to"),
 }
