@@ -88,7 +88,7 @@ class ApiEmulator:
         self._records: dict[str, list[dict]] = {}
         # Each unit's records' (NgayCapNhat, MaHoSo), in API order: a page is found by
         # bisection, not a pass over the unit's records (a 10 M-case province has units of
-        # 450 k records and ingest asks for them 500 at a time).
+        # up to 563 k records and ingest asks for them 500 at a time).
         self._order: dict[str, list[tuple[datetime, str]]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
